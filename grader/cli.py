@@ -1,0 +1,231 @@
+"""The `learn` command: parse options, call one core function, print its result."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from grader import render
+from grader.errors import ContentError, LearnError
+from grader.messages import msg
+
+
+class LearnException(click.ClickException):
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class Group(click.Group):
+    """Turns every LearnError into `Error: ...` and its exit code, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LearnError as e:
+            raise LearnException(str(e), e.exit_code) from None
+
+
+pass_opts = click.make_pass_decorator(dict)
+
+
+def session(ctx: click.Context):  # type: ignore[no-untyped-def]
+    from grader.learner import Session
+
+    o = ctx.find_object(dict)
+    assert o is not None
+    if "session" not in o:
+        o["session"] = Session.open(o["course"], o["lang"], o["workspace"])
+    return o["session"]
+
+
+@click.group(cls=Group)
+@click.option("--course", envvar="LEARN_COURSE", help="Course directory (default: bundled).")
+@click.option("--lang", type=click.Choice(["ja", "en"]), help="Language of lessons and quizzes.")
+@click.option("--workspace", help="Folder for exercise files (default: ./learn-workspace).")
+@click.version_option(package_name="learn-keras")
+@click.pass_context
+def main(ctx: click.Context, course: str | None, lang: str | None, workspace: str | None) -> None:
+    """A terminal course on training Keras models."""
+    ctx.obj = {"course": course, "lang": lang, "workspace": workspace}
+
+
+@main.command("next")
+@click.option("--interactive/--no-interactive", default=None,
+              help="Ask quiz items at a prompt (default: when stdin is a terminal).")
+@click.pass_context
+def next_(ctx: click.Context, interactive: bool | None) -> None:
+    """Continue where you stopped: the next lesson, quiz or exercise."""
+    s = session(ctx)
+    out = render.console()
+    unit = s.next_unit()
+    if unit is None:
+        click.echo(msg(s.lang, "course_done"))
+        pending = s.pending_exercises()
+        if pending:
+            click.echo(msg(s.lang, "pending", names=", ".join(pending)))
+        return
+    if unit.kind == "lesson":
+        render.lesson(out, s.lesson_text(unit.ref))
+        s.finish_lesson(unit.ref)
+        click.echo(msg(s.lang, "lesson_done"))
+    elif unit.kind == "quiz":
+        if interactive is None:
+            interactive = sys.stdin.isatty()
+        _run_quiz(ctx, unit.ref, interactive)
+    else:
+        path, written = s.start_exercise(unit.ref)
+        click.echo(s.course.exercise(unit.ref).instructions.get(s.lang).rstrip())
+        click.echo()
+        key = "starter_written" if written else "starter_kept"
+        click.echo(msg(s.lang, key, path=path, ex=unit.ref))
+
+
+def _run_quiz(ctx: click.Context, lesson: str, interactive: bool) -> None:
+    s = session(ctx)
+    out = render.console()
+    todo = s.unanswered(lesson)
+    total = len(s.quiz_items(lesson))
+    if not todo:
+        todo = s.quiz_items(lesson)  # retaking a finished quiz asks everything again
+    if not interactive:
+        first = todo[0]
+        render.item(out, first, s.lang, f"{total - len(todo) + 1}/{total}")
+        click.echo(msg(s.lang, "answer_with", item=first.item.id))
+        return
+    right = 0
+    for n, shown in enumerate(todo, start=total - len(todo) + 1):
+        render.item(out, shown, s.lang, f"{n}/{total}")
+        while True:
+            raw = click.prompt(msg(s.lang, "prompt"), prompt_suffix=": ")
+            try:
+                verdict = s.answer(shown.item.id, raw.split() or [raw])
+                break
+            except LearnError as e:
+                if isinstance(e, ContentError):
+                    raise
+                click.echo(f"Error: {e}", err=True)
+        render.verdict(out, verdict, s.lang)
+        right += verdict.correct
+        click.echo()
+    click.echo(msg(s.lang, "score", right=right, total=len(todo)))
+    click.echo(msg(s.lang, "quiz_done"))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Show your progress through the course."""
+    s = session(ctx)
+    rows = s.status()
+    if as_json:
+        click.echo(render.status_json(rows))
+    else:
+        render.status_table(render.console(), rows, s.course.spec.title.get(s.lang))
+
+
+@main.command()
+@click.argument("lesson_id")
+@click.pass_context
+def lesson(ctx: click.Context, lesson_id: str) -> None:
+    """Show one lesson."""
+    s = session(ctx)
+    ref = s.course.unit(f"lesson:{lesson_id}").ref
+    render.lesson(render.console(), s.lesson_text(ref))
+    s.finish_lesson(ref)
+
+
+@main.command()
+@click.argument("quiz_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the items (without answers) as JSON.")
+@click.option("--interactive/--no-interactive", default=None)
+@click.pass_context
+def quiz(ctx: click.Context, quiz_id: str, as_json: bool, interactive: bool | None) -> None:
+    """Take one quiz (or list its items with --json)."""
+    from grader.quizzes import public_view
+
+    s = session(ctx)
+    ref = s.course.unit(f"quiz:{quiz_id}").ref
+    if as_json:
+        items = [public_view(x) for x in s.quiz_items(ref)]
+        click.echo(json.dumps({"quiz": ref, "lang": s.lang, "items": items},
+                              ensure_ascii=False, indent=2))
+        return
+    _run_quiz(ctx, ref, sys.stdin.isatty() if interactive is None else interactive)
+
+
+@main.command()
+@click.argument("item_id")
+@click.argument("answer", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def answer(ctx: click.Context, item_id: str, answer: tuple[str, ...], as_json: bool) -> None:
+    """Answer one quiz item, e.g. `learn answer training-basics/validation-split 20%`."""
+    s = session(ctx)
+    verdict = s.answer(item_id, list(answer))
+    if as_json:
+        click.echo(render.verdict_json(verdict))
+    else:
+        render.verdict(render.console(), verdict, s.lang)
+
+
+@main.command()
+@click.argument("unit", required=False)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def reset(ctx: click.Context, unit: str | None, yes: bool) -> None:
+    """Forget progress for one unit (or the whole course)."""
+    s = session(ctx)
+    what = unit or msg(s.lang, "everything")
+    if unit:
+        s.course.units_matching(unit)  # unknown ids fail before asking
+    if not yes and not click.confirm(msg(s.lang, "reset_confirm", what=what)):
+        raise click.Abort()
+    done = s.reset(unit)
+    click.echo(msg(s.lang, "reset_done", what=", ".join(done) if unit else what))
+
+
+@main.command()
+@click.argument("course_dir", required=False)
+@click.pass_context
+def validate(ctx: click.Context, course_dir: str | None) -> None:
+    """Check every file of a course; report each problem with file:line and field."""
+    from grader.validate import validate_course
+
+    problems = validate_course(course_dir or ctx.obj["course"])
+    for p in problems:
+        click.echo(p)
+    if problems:
+        raise LearnException(f"{len(problems)} problem(s) found", 1)
+    click.echo("course OK")
+
+
+@main.command()
+@click.argument("exercise_id")
+@click.option("--force", is_flag=True, help="Overwrite your edited copy with the starter.")
+@click.pass_context
+def start(ctx: click.Context, exercise_id: str, force: bool) -> None:
+    """Write an exercise's starter file into your workspace."""
+    s = session(ctx)
+    path, written = s.start_exercise(exercise_id, force)
+    click.echo(s.course.exercise(exercise_id).instructions.get(s.lang).rstrip())
+    click.echo()
+    click.echo(msg(s.lang, "starter_written" if written else "starter_kept", path=path,
+                   ex=exercise_id))
+
+
+@main.command()
+@click.argument("exercise_id")
+@click.pass_context
+def hint(ctx: click.Context, exercise_id: str) -> None:
+    """Reveal the next hint for an exercise (one more each time)."""
+    s = session(ctx)
+    hints, new = s.reveal_hint(exercise_id)
+    for n, text in enumerate(hints, 1):
+        click.echo(f"{n}. {text}")
+    if not new:
+        click.echo(msg(s.lang, "no_hints"))

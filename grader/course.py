@@ -1,0 +1,228 @@
+"""Load a course directory (course.yaml, lessons/, quizzes/, exercises/) and validate it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from grader.errors import ContentError, UsageError
+from grader.exercises import ExerciseSpec, Text
+from grader.quizzes import AnyItem, QuizFile
+from grader.yamlsource import load_model
+
+LANGS = ("ja", "en")
+Kind = Literal["lesson", "quiz", "exercise"]
+
+
+class UnitSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    lesson: str | None = None
+    quiz: str | None = None
+    exercise: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> UnitSpec:
+        given = [k for k in ("lesson", "quiz", "exercise") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError("a unit names exactly one of lesson, quiz or exercise")
+        return self
+
+
+class CourseFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_: Literal[1] = Field(alias="schema")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: Text
+    default_lang: Literal["ja", "en"] = "ja"
+    tags: dict[str, Text] = Field(min_length=1)
+    units: list[UnitSpec] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Unit:
+    kind: Kind
+    ref: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}:{self.ref}"
+
+
+@dataclass
+class Course:
+    root: Path
+    spec: CourseFile
+    units: list[Unit]
+    quizzes: dict[str, dict[str, QuizFile]] = field(default_factory=dict)  # lesson -> lang -> quiz
+    exercises: dict[str, ExerciseSpec] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def lesson_path(self, lesson: str, lang: str) -> Path:
+        return self.root / "lessons" / lang / f"{lesson}.md"
+
+    def lesson_title(self, lesson: str, lang: str) -> str:
+        try:
+            for line in self.lesson_path(lesson, lang).read_text(encoding="utf-8").splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+        except OSError:
+            pass
+        return lesson
+
+    def unit(self, unit_id: str) -> Unit:
+        for u in self.units:
+            if unit_id in (u.id, u.ref) or unit_id == f"{u.kind}/{u.ref}":
+                return u
+        raise UsageError(f"unknown unit {unit_id!r}; see `learn status` for the unit ids")
+
+    def units_matching(self, name: str) -> list[Unit]:
+        found = [u for u in self.units if name in (u.id, u.ref)]
+        if not found:
+            raise UsageError(f"unknown unit {name!r}; see `learn status` for the unit ids")
+        return found
+
+    def quiz(self, lesson: str, lang: str) -> QuizFile:
+        if lesson not in self.quizzes:
+            raise UsageError(f"unknown quiz {lesson!r}")
+        return self.quizzes[lesson][lang]
+
+    def item(self, item_id: str, lang: str) -> AnyItem:
+        lesson = item_id.split("/", 1)[0]
+        if lesson in self.quizzes:
+            for item in self.quizzes[lesson][lang].items:
+                if item.id == item_id:
+                    return item
+        raise UsageError(f"unknown quiz item {item_id!r}")
+
+    def exercise(self, exercise_id: str) -> ExerciseSpec:
+        if exercise_id not in self.exercises:
+            known = ", ".join(self.exercises) or "none"
+            raise UsageError(f"unknown exercise {exercise_id!r} (known: {known})")
+        return self.exercises[exercise_id]
+
+    def exercise_dir(self, exercise_id: str) -> Path:
+        return self.root / "exercises" / exercise_id
+
+
+def bundled_course() -> Path:
+    """The course shipped with the package: the checkout itself, or the wheel's copy."""
+    pkg = Path(__file__).resolve().parent
+    checkout = pkg.parent
+    if (checkout / "course.yaml").is_file() and (checkout / "lessons").is_dir():
+        return checkout
+    return pkg / "_course"
+
+
+def course_root(explicit: str | os.PathLike[str] | None) -> Path:
+    root = Path(explicit) if explicit else bundled_course()
+    if not (root / "course.yaml").is_file():
+        raise UsageError(f"{root}: not a course (no course.yaml)")
+    return root
+
+
+def _collect(problems: list[str], fn, *args):  # type: ignore[no-untyped-def]
+    try:
+        return fn(*args)
+    except ContentError as e:
+        problems.extend(e.problems)
+        return None
+
+
+def load_course(root: Path) -> Course:
+    """Load every content file; raise one ContentError listing every problem found."""
+    problems: list[str] = []
+    spec = _collect(problems, load_model, CourseFile, root / "course.yaml", "course.yaml")
+    if spec is None:
+        raise ContentError(problems)
+    units = [
+        Unit(k, getattr(u, k))  # type: ignore[arg-type]
+        for u in spec.units
+        for k in ("lesson", "quiz", "exercise")
+        if getattr(u, k)
+    ]
+    course = Course(root, spec, units)
+    seen: set[str] = set()
+    for n, unit in enumerate(units):
+        where = f"course.yaml: units[{n}]"
+        if unit.id in seen:
+            problems.append(f"{where}: {unit.id} is listed twice")
+        seen.add(unit.id)
+        if unit.kind == "lesson":
+            for lang in LANGS:
+                path = course.lesson_path(unit.ref, lang)
+                if not path.is_file():
+                    problems.append(f"{where}: lesson file lessons/{lang}/{unit.ref}.md is missing")
+        elif unit.kind == "quiz":
+            course.quizzes[unit.ref] = {}
+            for lang in LANGS:
+                display = f"quizzes/{lang}/{unit.ref}.yaml"
+                quiz = _collect(problems, load_model, QuizFile, root / display, display)
+                if quiz is not None:
+                    _check_quiz(quiz, unit.ref, lang, display, spec, problems)
+                    course.quizzes[unit.ref][lang] = quiz
+            _check_translations(course.quizzes[unit.ref], unit.ref, problems)
+        else:
+            display = f"exercises/{unit.ref}/exercise.yaml"
+            ex = _collect(problems, load_model, ExerciseSpec, root / display, display)
+            if ex is not None:
+                if ex.id != unit.ref:
+                    problems.append(f"{display}: id: {ex.id!r} does not match its folder")
+                for name in ("starter.py", "reference.py"):
+                    if not (root / "exercises" / unit.ref / name).is_file():
+                        problems.append(f"exercises/{unit.ref}/{name}: file not found")
+                course.exercises[unit.ref] = ex
+    if problems:
+        raise ContentError(problems)
+    return course
+
+
+def _check_quiz(
+    quiz: QuizFile, ref: str, lang: str, display: str, spec: CourseFile, problems: list[str]
+) -> None:
+    if quiz.lesson != ref:
+        problems.append(f"{display}: lesson: {quiz.lesson!r} does not match the file name")
+    if quiz.lang != lang:
+        problems.append(f"{display}: lang: {quiz.lang!r} does not match the folder {lang!r}")
+    for i, item in enumerate(quiz.items):
+        for tag in item.tags:
+            if tag not in spec.tags:
+                problems.append(
+                    f"{display}: items[{i}].tags: unknown tag {tag!r} (course.yaml tags: "
+                    f"{', '.join(spec.tags)})"
+                )
+
+
+def _signature(item: AnyItem) -> tuple[object, ...]:
+    """What must agree between languages: type, tags and the answer key."""
+    key: object
+    if item.type in ("single", "multiple"):
+        key = tuple(c.correct for c in item.choices)  # type: ignore[union-attr]
+    elif item.type == "ordering":
+        key = len(item.steps)  # type: ignore[union-attr]
+    elif item.type in ("numeric", "truefalse"):
+        key = item.answer  # type: ignore[union-attr]
+    else:
+        key = None
+    return (item.type, tuple(item.tags), key)
+
+
+def _check_translations(by_lang: dict[str, QuizFile], ref: str, problems: list[str]) -> None:
+    if len(by_lang) != len(LANGS):
+        return
+    ja, en = by_lang["ja"], by_lang["en"]
+    if [i.id for i in ja.items] != [i.id for i in en.items]:
+        problems.append(f"quizzes/en/{ref}.yaml: items: ids differ from quizzes/ja/{ref}.yaml")
+        return
+    for n, (a, b) in enumerate(zip(ja.items, en.items, strict=True)):
+        if _signature(a) != _signature(b):
+            problems.append(
+                f"quizzes/en/{ref}.yaml: items[{n}]: {b.id} has a different type, tags or answer "
+                f"key than in quizzes/ja/{ref}.yaml"
+            )

@@ -1,0 +1,280 @@
+"""Grade one submission: run it in the sandbox, inspect what it handed back, score against the
+reference (whose summary is computed once and cached)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grader import __version__
+from grader.checks import Context, Evidence, tr
+from grader.course import Course
+from grader.datasets import Split, generate
+from grader.errors import ContentError, SandboxError
+from grader.exercises import ExerciseSpec
+from grader.facts import InspectReport, LearnerReport, read_json
+from grader.recipes import RECIPES, STEPS
+from grader.sandbox import Limits, RunResult, Sandbox
+
+MAX_MODEL_BYTES = 50_000_000
+MAX_SOURCE_BYTES = 1_000_000
+INSPECT_LIMITS = Limits(wall_seconds=120, cpu_seconds=240, memory_mb=3072)
+
+
+@dataclass
+class CheckResult:
+    id: str
+    title: str
+    score: float
+    max_score: float
+    passed: bool
+    message: str
+
+
+@dataclass
+class GradeResult:
+    exercise_id: str
+    score: float
+    max_score: float
+    checks: list[CheckResult]
+    execution_time: float
+    output: str
+    content_hash: str
+    learner_curve: dict[str, list[float | None]] | None = None
+    reference_curve: dict[str, list[float | None]] | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def full_marks(self) -> bool:
+        return self.score >= self.max_score
+
+    def to_gradescope(self) -> dict[str, Any]:
+        """The shape of Gradescope's results.json."""
+        return {
+            "score": self.score,
+            "max_score": self.max_score,
+            "execution_time": round(self.execution_time, 3),
+            "output": self.output,
+            "tests": [
+                {"name": f"{c.id}: {c.title}", "score": c.score, "max_score": c.max_score,
+                 "status": "passed" if c.passed else "failed", "output": c.message,
+                 "visibility": "visible"}
+                for c in self.checks
+            ],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def content_hash(source: bytes) -> str:
+    return hashlib.sha256(source).hexdigest()
+
+
+def _versions() -> str:
+    names = ["keras", "numpy", "tensorflow-cpu", "tensorflow"]
+    found = []
+    for n in names:
+        try:
+            found.append(f"{n}={metadata.version(n)}")
+        except metadata.PackageNotFoundError:
+            pass
+    return ",".join(found) + f",learn-keras={__version__}"
+
+
+def failure_reason(run: RunResult, lang: str) -> str | None:
+    """Why the learner's process left no usable report, in words a learner understands."""
+    if run.status == "timeout":
+        return tr(lang, f"stopped: {run.reason} (an endless loop, or training far too long?)",
+                  f"停止しました: {run.reason}(無限ループか、訓練が長すぎませんか?)")
+    if run.status == "memory":
+        return tr(lang, f"stopped: {run.reason} (an array or layer far too large?)",
+                  f"停止しました: メモリ制限を超えました({run.reason})。配列や層が大きすぎませんか?")
+    if run.status != "ok":
+        return tr(lang, f"the process crashed: {run.reason}", f"プロセスが異常終了しました: {run.reason}")
+    return None
+
+
+class Grader:
+    """Grades submissions for one course; owns a warm sandbox (TensorFlow imported once)."""
+
+    def __init__(self, course: Course, cache_dir: Path, lang: str = "en",
+                 sandbox: Sandbox | None = None) -> None:
+        self.course = course
+        self.cache_dir = cache_dir
+        self.lang = lang
+        self.sandbox = sandbox or Sandbox(preload=("keras", "grader.harness"))
+        self._own_sandbox = sandbox is None
+        self._data: dict[str, Split] = {}
+
+    def __enter__(self) -> Grader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._own_sandbox:
+            self.sandbox.close()
+
+    def data(self, spec: ExerciseSpec) -> Split:
+        if spec.id not in self._data:
+            self._data[spec.id] = generate(spec.data)
+        return self._data[spec.id]
+
+    # -- running -------------------------------------------------------------------------------
+    def _payload(self, spec: ExerciseSpec) -> dict[str, Any]:
+        return {"task": spec.task, "seed": spec.data.seed, "epochs": spec.data.epochs,
+                "n_classes": spec.data.n_classes, "steps": STEPS}
+
+    def collect(self, spec: ExerciseSpec, source: bytes) -> tuple[Evidence, RunResult]:
+        """Run the learner's job, then the inspector on what it handed back."""
+        data = self.data(spec)
+        limits = Limits(wall_seconds=spec.limits.wall_seconds, cpu_seconds=spec.limits.cpu_seconds,
+                        memory_mb=spec.limits.memory_mb)
+        with tempfile.TemporaryDirectory(prefix="learn-run-") as a, \
+                tempfile.TemporaryDirectory(prefix="learn-inspect-") as b:
+            run_dir, insp_dir = Path(a), Path(b)
+            (run_dir / "submission.py").write_bytes(source)
+            np.save(run_dir / "x_train.npy", data.x_train)
+            np.save(run_dir / "y_train.npy", data.y_train)
+            np.save(run_dir / "x_test.npy", data.x_test)
+            if spec.task == "evaluate-predict":
+                np.save(run_dir / "y_test.npy", data.y_test)  # test_scores(model, x, y) needs y
+            run = self.sandbox.run("grader.harness:run_learner", run_dir, self._payload(spec),
+                                   limits)
+            out = run_dir / "out"
+            report, problem = read_json(out / "report.json", LearnerReport)
+            ev = Evidence(report=report, inspect=None)
+            if problem:
+                ev.problems.append(problem)
+            if report is None:
+                ev.failure = failure_reason(run, self.lang) or problem or tr(
+                    self.lang, "the process ended before reporting: does the code call sys.exit() "
+                    "or os._exit(), or kill its parent?", "結果を返す前にプロセスが終了しました。"
+                    "sys.exit() や os._exit() を呼んでいませんか?")
+                return ev, run
+            for name in ("returned.keras", "trained.keras", "object.json"):
+                src = out / name
+                if src.is_file() and not src.is_symlink() and src.stat().st_size <= MAX_MODEL_BYTES:
+                    shutil.copyfile(src, insp_dir / name)
+            np.save(insp_dir / "x_test.npy", data.x_test)
+            np.save(insp_dir / "x_train.npy", data.x_train)
+            np.save(insp_dir / "y_train.npy", data.y_train)
+            ev.labels = _array(out / "labels.npy")
+            learner_pred = _array(out / "learner_pred.npy")
+            insp = self.sandbox.run("grader.harness:inspect", insp_dir, self._payload(spec),
+                                    INSPECT_LIMITS)
+            if insp.status != "ok":
+                ev.problems.append(f"inspection failed: {insp.reason}")
+            ev.inspect, problem = read_json(insp_dir / "out" / "inspect.json", InspectReport)
+            if problem:
+                ev.problems.append(problem)
+            pred = _array(insp_dir / "out" / "pred.npy")
+            if pred is not None:
+                ev.pred, ev.pred_verified = pred, True
+            elif learner_pred is not None and _unloadable(ev):
+                ev.pred = learner_pred  # subclassed models: judged from the learner's process
+            return ev, run
+
+    # -- reference -----------------------------------------------------------------------------
+    def reference(self, spec: ExerciseSpec) -> dict[str, Any]:
+        """The reference solution's summary, computed once per content and library versions."""
+        ex_dir = self.course.exercise_dir(spec.id)
+        source = (ex_dir / "reference.py").read_bytes()
+        key = hashlib.sha256(
+            (ex_dir / "exercise.yaml").read_bytes() + source + _versions().encode()
+        ).hexdigest()[:24]
+        path = self.cache_dir / "reference" / f"{spec.id}-{key}.json"
+        if path.is_file():
+            try:
+                return dict(json.loads(path.read_text()))
+            except ValueError:
+                pass  # a torn cache file is recomputed
+        ev, run = self.collect(spec, source)
+        summary = summarize(spec, ev, self.data(spec))
+        if summary is None:
+            detail = ev.failure or "; ".join(ev.problems) or run.output[-2000:]
+            raise ContentError([f"exercises/{spec.id}/reference.py: the reference solution does "
+                                f"not grade: {detail}"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(summary))
+        tmp.replace(path)
+        return summary
+
+    # -- grading -------------------------------------------------------------------------------
+    def grade(self, exercise_id: str, source: bytes) -> GradeResult:
+        spec = self.course.exercise(exercise_id)
+        if len(source) > MAX_SOURCE_BYTES:
+            raise SandboxError(f"the submission is larger than {MAX_SOURCE_BYTES} bytes")
+        ref = self.reference(spec)
+        started = time.monotonic()
+        ev, run = self.collect(spec, source)
+        data = self.data(spec)
+        recipe = RECIPES[spec.task]
+        ctx = Context(self.lang, spec.task, spec.entry_points, data.y_test, data.y_train, ref,
+                      spec.tolerance, spec.data.n_classes, recipe.expected)
+        verdicts = recipe.judge(ev, ctx)
+        checks = []
+        for c in spec.checks:
+            ok, message = verdicts.get(c.id, (False, "not judged"))
+            checks.append(CheckResult(c.id, c.title.get(self.lang), float(c.points if ok else 0),
+                                      float(c.points), ok, message))
+        output = run.output
+        if run.output_truncated:
+            output += f"\n[output truncated: {run.output_total_bytes} bytes in all]"
+        curve = ev.report.fit.history if ev.report and ev.report.fit else None
+        return GradeResult(spec.id, sum(c.score for c in checks), float(spec.max_score), checks,
+                           time.monotonic() - started, output, content_hash(source), curve,
+                           ref.get("history"), ev.problems)
+
+
+def _unloadable(ev: Evidence) -> bool:
+    err = ev.inspect.trained_error if ev.inspect else None
+    return err is not None and err.kind == "unloadable"
+
+
+def _array(path: Path) -> np.ndarray | None:
+    if not path.is_file() or path.is_symlink() or path.stat().st_size > MAX_MODEL_BYTES:
+        return None
+    try:
+        arr = np.load(path, allow_pickle=False)
+    except (ValueError, OSError):
+        return None
+    return arr if isinstance(arr, np.ndarray) and arr.dtype.kind in "biuf" else None
+
+
+def summarize(spec: ExerciseSpec, ev: Evidence, data: Split) -> dict[str, Any] | None:
+    """What later submissions are compared with; None when the reference itself fails."""
+    r = ev.report
+    if r is None:
+        return None
+    out: dict[str, Any] = {"history": r.fit.history if r.fit else None}
+    if spec.task in ("compile-multiclass", "binary-classifier", "regressor", "fit-validation"):
+        if ev.pred is None or not ev.pred_verified:
+            return None
+        from grader.checks import accuracy, mae
+
+        fn = mae if spec.task == "regressor" else accuracy
+        out["metric"] = fn(ev.pred, data.y_test)
+    if spec.task == "evaluate-predict":
+        if ev.labels is None or r.scores is None:
+            return None
+        out["labels"] = ev.labels.reshape(-1).astype(int).tolist()
+        out["scores"] = r.scores
+    if spec.task == "lr-schedule":
+        lr = ev.inspect.lr if ev.inspect else None
+        if lr is None or lr.error:
+            return None
+        out["lr"] = lr.values
+    return out

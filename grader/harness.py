@@ -1,0 +1,396 @@
+"""Runs inside the sandbox (never in the scoring process): calls the learner's code, hands back data.
+
+Two jobs: `run_learner` imports the submission and calls its entry points; `inspect` never runs
+learner code: it loads what the learner's process handed back (`.keras` files with safe_mode=True,
+optimizer configs) and reports facts. Both write JSON and `.npy` files into `out/`; the scoring
+process validates them (size, schema, types) and trusts none of them blindly.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+
+OUT = Path("out")
+MAX_ARRAY = 5_000_000
+
+
+def _seed(seed: int) -> None:
+    keras.utils.set_random_seed(seed)
+    try:
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+    except Exception:  # noqa: BLE001 (determinism is a best effort on other backends)
+        pass
+
+
+def _write(name: str, data: Any) -> None:
+    OUT.mkdir(exist_ok=True)
+    (OUT / name).write_text(json.dumps(data, default=str, allow_nan=True))
+
+
+def _error(stage: str, exc: BaseException) -> dict[str, Any]:
+    """Describe an exception by the learner's own frame (file line), not ours."""
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith("submission.py"):
+            line = frame.lineno
+    if isinstance(exc, SyntaxError) and exc.filename and exc.filename.endswith("submission.py"):
+        line = exc.lineno
+    text = f"{type(exc).__name__}: {exc}"
+    return {"stage": stage, "type": type(exc).__name__, "message": text[:2000], "line": line}
+
+
+def _load(name: str) -> np.ndarray:
+    return np.load(name, allow_pickle=False)
+
+
+# -- facts about Keras objects (shared by both jobs) ----------------------------------------------
+def _activation_name(layer: Any) -> str | None:
+    act = getattr(layer, "activation", None)
+    if act is None:
+        if type(layer).__name__ == "Softmax":
+            return "softmax"
+        return None
+    return str(getattr(act, "__name__", type(act).__name__))
+
+
+def model_facts(model: Any) -> dict[str, Any]:
+    layers = []
+    for layer in model.layers:
+        layers.append(
+            {
+                "class": type(layer).__name__,
+                "units": getattr(layer, "units", None),
+                "activation": _activation_name(layer),
+            }
+        )
+    out_units = None
+    try:
+        out_units = int(model.outputs[0].shape[-1])
+    except Exception:  # noqa: BLE001 (subclassed models have no symbolic outputs)
+        dense = [x for x in layers if x["units"] is not None]
+        out_units = dense[-1]["units"] if dense else None
+    trailing = [x for x in layers if x["class"] not in ("InputLayer", "Dropout")]
+    out_act = None
+    for layer in reversed(trailing):
+        if layer["class"] == "Activation" or layer["class"] == "Softmax":
+            out_act = layer["activation"]
+            break
+        if layer["units"] is not None:
+            out_act = layer["activation"]
+            break
+    compile_config = None
+    if getattr(model, "compiled", False) and getattr(model, "optimizer", None) is not None:
+        try:
+            compile_config = model.get_compile_config()
+        except Exception as e:  # noqa: BLE001
+            compile_config = {"error": str(e)}
+    return {
+        "class": type(model).__name__,
+        "layers": layers,
+        "output_units": out_units,
+        "output_activation": out_act,
+        "compile": compile_config,
+    }
+
+
+def _history(hist: Any) -> dict[str, Any]:
+    return {
+        "history": {k: [float(v) for v in vals] for k, vals in hist.history.items()},
+        "epochs_run": len(hist.epoch),
+        "params": {k: v for k, v in hist.params.items() if isinstance(v, int | float | str)},
+    }
+
+
+def _save_model(model: Any, name: str, report: dict[str, Any]) -> None:
+    try:
+        model.save(OUT / name)
+    except Exception as e:  # noqa: BLE001
+        report.setdefault("save_errors", {})[name] = str(e)[:500]
+
+
+def _predict(model: Any, x: np.ndarray, name: str) -> None:
+    pred = np.asarray(model.predict(x, batch_size=256, verbose=0), dtype="float32")
+    np.save(OUT / name, pred, allow_pickle=False)
+
+
+def base_classifier(n_features: int, n_classes: int) -> Any:
+    return keras.Sequential(
+        [
+            keras.Input((n_features,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(n_classes, activation="softmax"),
+        ]
+    )
+
+
+def _compile_reference(model: Any) -> None:
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
+
+
+# -- the learner's job --------------------------------------------------------------------------
+class _Learner:
+    def __init__(self, payload: dict[str, Any]) -> None:
+        self.p = payload
+        self.report: dict[str, Any] = {"task": payload["task"], "calls": {}}
+        self.module: Any = None
+
+    def call(self, name: str, *args: Any) -> tuple[bool, Any]:
+        fn = getattr(self.module, name, None)
+        if not callable(fn):
+            self.report["calls"][name] = {"error": {"stage": "call", "type": "MissingFunction",
+                                                    "message": f"no function named {name}",
+                                                    "line": None}}
+            return False, None
+        _seed(self.p["seed"])
+        try:
+            value = fn(*args)
+        except MemoryError:
+            raise
+        except BaseException as e:  # noqa: BLE001 (SystemExit, KeyboardInterrupt are graded too)
+            self.report["calls"][name] = {"error": _error("call", e)}
+            return False, None
+        self.report["calls"][name] = {"returned": type(value).__name__,
+                                      "module": type(value).__module__}
+        return True, value
+
+    def train(self, model: Any, x: np.ndarray, y: np.ndarray) -> None:
+        _seed(self.p["seed"])
+        try:
+            hist = model.fit(x, y, epochs=self.p["epochs"], batch_size=32, verbose=0)
+            self.report["fit"] = _history(hist)
+        except MemoryError:
+            raise
+        except BaseException as e:  # noqa: BLE001
+            self.report["fit_error"] = _error("fit", e)
+
+
+def run_learner(payload: dict[str, Any]) -> None:
+    """Import submission.py, call the task's entry points, write out/report.json and files."""
+    OUT.mkdir(exist_ok=True)
+    job = _Learner(payload)
+    x_train, y_train, x_test = _load("x_train.npy"), _load("y_train.npy"), _load("x_test.npy")
+    try:
+        sys.path.insert(0, os.getcwd())
+        spec = importlib.util.spec_from_file_location("submission", "submission.py")
+        assert spec and spec.loader
+        job.module = importlib.util.module_from_spec(spec)
+        _seed(payload["seed"])
+        spec.loader.exec_module(job.module)
+    except MemoryError:
+        raise
+    except BaseException as e:  # noqa: BLE001
+        job.report["import_error"] = _error("import", e)
+        _write("report.json", job.report)
+        return
+    TASKS[payload["task"]](job, x_train, y_train, x_test)
+    _write("report.json", job.report)
+
+
+def _model_task(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray,
+                entry: str, *args: Any) -> None:
+    ok, model = job.call(entry, *args)
+    if not ok or not isinstance(model, keras.Model):
+        return
+    job.report["facts"] = model_facts(model)
+    _save_model(model, "returned.keras", job.report)
+    job.train(model, x, y)
+    if "fit" in job.report:
+        _save_model(model, "trained.keras", job.report)
+        try:
+            _predict(model, x_test, "learner_pred.npy")
+        except Exception as e:  # noqa: BLE001
+            job.report["predict_error"] = _error("predict", e)
+
+
+def task_compile(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
+    _seed(job.p["seed"])
+    model = base_classifier(x.shape[1], job.p["n_classes"])
+    _model_task(job, x, y, x_test, "compile_model", model)
+
+
+def task_build(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
+    _model_task(job, x, y, x_test, "build_model", int(x.shape[1]))
+
+
+def _describe_fit(args: tuple[Any, ...], kw: dict[str, Any]) -> dict[str, Any]:
+    names = ["x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split",
+             "validation_data"]
+    bound = dict(zip(names, args, strict=False)) | kw
+    callbacks = []
+    for cb in bound.get("callbacks") or []:
+        callbacks.append({
+            "class": type(cb).__name__,
+            "monitor": getattr(cb, "monitor", None),
+            "patience": getattr(cb, "patience", None),
+            "restore_best_weights": getattr(cb, "restore_best_weights", None),
+            "save_best_only": getattr(cb, "save_best_only", None),
+        })
+    vd = bound.get("validation_data")
+    vd_len = None
+    if isinstance(vd, tuple | list) and vd:
+        vd_len = int(len(vd[0]))
+    x = bound.get("x")
+    return {
+        "batch_size": bound.get("batch_size"),
+        "epochs": bound.get("epochs", 1),
+        "validation_split": float(bound.get("validation_split") or 0.0),
+        "validation_data_len": vd_len,
+        "x_len": int(len(x)) if hasattr(x, "__len__") else None,
+        "shuffle": bool(bound.get("shuffle", True)),
+        "callbacks": callbacks,
+    }
+
+
+def task_fit(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
+    _seed(job.p["seed"])
+    model = base_classifier(x.shape[1], job.p["n_classes"])
+    _compile_reference(model)
+    calls: list[dict[str, Any]] = []
+    fit = model.fit
+
+    def recording_fit(*args: Any, **kw: Any) -> Any:
+        calls.append(_describe_fit(args, kw))
+        return fit(*args, **kw)
+
+    model.fit = recording_fit
+    ok, hist = job.call("train", model, x, y)
+    job.report["fit_calls"] = calls
+    if ok and isinstance(hist, keras.callbacks.History):
+        job.report["fit"] = _history(hist)
+    _save_model(model, "trained.keras", job.report)
+    _predict(model, x_test, "learner_pred.npy")
+
+
+def _as_number_list(value: Any) -> list[float] | None:
+    try:
+        return [float(v) for v in value]
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def task_evaluate(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
+    _seed(job.p["seed"])
+    model = base_classifier(x.shape[1], job.p["n_classes"])
+    _compile_reference(model)
+    model.fit(x, y, epochs=job.p["epochs"], batch_size=32, verbose=0)
+    y_test = _load("y_test.npy")
+    ok, labels = job.call("predict_labels", model, x_test)
+    if ok:
+        try:
+            arr = np.asarray(labels)
+            if arr.dtype.kind not in "biuf" or arr.size > MAX_ARRAY:
+                raise TypeError(f"not an array of numbers (dtype {arr.dtype})")
+            np.save(OUT / "labels.npy", arr, allow_pickle=False)
+        except Exception as e:  # noqa: BLE001
+            job.report["labels_error"] = str(e)[:300]
+    ok, scores = job.call("test_scores", model, x_test, y_test)
+    if ok:
+        if isinstance(scores, dict):
+            job.report["scores_dict_keys"] = sorted(str(k) for k in scores)[:20]
+        elif isinstance(scores, tuple | list):
+            job.report["scores"] = _as_number_list(scores)
+        else:
+            job.report["scores"] = _as_number_list([scores]) if np.isscalar(scores) else None
+
+
+def task_optimizer(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
+    ok, opt = job.call("make_optimizer")
+    if not ok:
+        return
+    kind = None
+    if isinstance(opt, keras.optimizers.Optimizer):
+        kind = "optimizer"
+        config = keras.optimizers.serialize(opt)
+    elif isinstance(opt, keras.optimizers.schedules.LearningRateSchedule):
+        kind = "schedule"
+        config = keras.optimizers.schedules.serialize(opt)
+    if kind:
+        job.report["object_kind"] = kind
+        _write("object.json", config)
+
+
+TASKS = {
+    "compile-multiclass": task_compile,
+    "binary-classifier": task_build,
+    "regressor": task_build,
+    "fit-validation": task_fit,
+    "evaluate-predict": task_evaluate,
+    "lr-schedule": task_optimizer,
+}
+
+
+# -- the inspector's job: no learner code runs here -----------------------------------------------
+def _safe_load(path: Path) -> tuple[Any, dict[str, Any] | None]:
+    if not path.is_file():
+        return None, None
+    try:
+        return keras.models.load_model(path, safe_mode=True, compile=True), None
+    except Exception as e:  # noqa: BLE001
+        text = f"{type(e).__name__}: {e}"
+        unsafe = "safe_mode" in text or "Lambda" in text or "unsafe" in text
+        return None, {"kind": "unsafe" if unsafe else "unloadable", "message": text[:1000]}
+
+
+def inspect(payload: dict[str, Any]) -> None:
+    """Load what the learner's process handed back, without running any of its code."""
+    keras.config.disable_interactive_logging()
+    facts: dict[str, Any] = {}
+    returned, err = _safe_load(Path("returned.keras"))
+    if returned is not None:
+        facts["facts"] = model_facts(returned)
+    elif err:
+        facts["returned_error"] = err
+    trained, err = _safe_load(Path("trained.keras"))
+    if trained is not None:
+        x_test = _load("x_test.npy")
+        _predict(trained, x_test, "pred.npy")
+        if payload["task"] == "fit-validation":
+            x, y = _load("x_train.npy"), _load("y_train.npy")
+            cut = int(len(x) * 0.8)
+            value = trained.evaluate(x[cut:], y[cut:], batch_size=32, verbose=0, return_dict=True)
+            facts["val_loss_now"] = float(value["loss"])
+    elif err:
+        facts["trained_error"] = err
+    obj = Path("object.json")
+    if obj.is_file():
+        facts["lr"] = _learning_rates(json.loads(obj.read_text()), payload["steps"])
+    _write("inspect.json", facts)
+
+
+def _learning_rates(config: dict[str, Any], steps: list[int]) -> dict[str, Any]:
+    try:
+        if config.get("module", "").endswith("schedules"):
+            obj = keras.optimizers.schedules.deserialize(config)
+            return {"class": type(obj).__name__, "schedule": type(obj).__name__,
+                    "values": [float(obj(s)) for s in steps]}
+        opt = keras.optimizers.deserialize(config)
+    except Exception as e:  # noqa: BLE001
+        return {"error": f"{type(e).__name__}: {e}"[:500]}
+    lr = opt._learning_rate  # the schedule object or the variable behind `learning_rate`
+    if isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
+        values = [float(lr(s)) for s in steps]
+        schedule = type(lr).__name__
+        config_lr = lr.get_config()
+    else:
+        value = float(np.asarray(lr))
+        values = [value for _ in steps]
+        schedule, config_lr = None, {}
+    finite = [v if math.isfinite(v) else None for v in values]
+    return {"class": type(opt).__name__, "schedule": schedule, "values": finite,
+            "schedule_config": {k: v for k, v in config_lr.items()
+                                if isinstance(v, int | float | bool | str)}}

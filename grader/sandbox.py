@@ -1,0 +1,471 @@
+"""Trusted side of the process sandbox: keeps a warm zygote and runs one forked child per job.
+
+This module must stay light: it never imports tensorflow, keras or numpy (the zygote does).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.errors import SandboxError
+
+__all__ = ["Limits", "RunResult", "Sandbox", "SandboxError", "classify"]
+
+EXIT_MEMORY = 86  # the child exits with this after MemoryError / ResourceExhaustedError
+EXIT_ISOLATION = 87  # the child could not isolate itself (the job never ran)
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# Environment shared by the zygote and every child; no secret of the caller's leaks through it.
+BASE_ENV = {
+    "LANG": "C.UTF-8",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "PYTHONHASHSEED": "0",
+    "CUDA_VISIBLE_DEVICES": "",
+    "OMP_NUM_THREADS": "1",
+    "TF_NUM_INTRAOP_THREADS": "1",
+    "TF_NUM_INTEROP_THREADS": "1",
+}
+SAFE_PATH = os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"])
+_HEADER = struct.Struct("!I")
+_MAX_MESSAGE = 512 * 1024 * 1024
+_START_TIMEOUT = 180.0  # importing keras on a loaded machine can take a while
+_REPLY_TIMEOUT = 30.0  # the zygote answers "started" right after fork
+_KILL_GRACE = 60.0  # killing and reaping a fork bomb after a timeout
+_TAIL_BYTES = 8192
+_ALLOC_MARKERS = (
+    "bad_alloc",
+    "memoryerror",
+    "cannot allocate memory",
+    "out of memory",
+    "failed to allocate",
+    "resourceexhausted",
+    "oom when allocating",
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    wall_seconds: float = 60.0
+    cpu_seconds: int = 120
+    memory_mb: int = 2048  # on top of what the zygote already maps (RLIMIT_AS = VmSize + this)
+    file_size_mb: int = 64
+    max_processes: int = 64
+    output_bytes: int = 64_000
+    open_files: int = 256
+
+
+@dataclass
+class RunResult:
+    status: str  # "ok" | "error" | "timeout" | "memory" | "killed"
+    exit_code: int | None
+    signal: int | None
+    output: str
+    output_truncated: bool
+    output_total_bytes: int
+    wall_time: float
+    reason: str
+
+
+# -- framing: 4-byte big-endian length + JSON; file descriptors ride on the first byte -----------
+def send_msg(sock: socket.socket, obj: dict[str, Any], fds: Sequence[int] = ()) -> None:
+    data = json.dumps(obj).encode()
+    buf = _HEADER.pack(len(data)) + data
+    if fds:
+        sent = socket.send_fds(sock, [buf], list(fds))
+        buf = buf[sent:]
+    if buf:
+        sock.sendall(buf)
+
+
+def _recv_exact(sock: socket.socket, n: int, fds: list[int]) -> bytes | None:
+    buf = b""
+    while len(buf) < n:
+        chunk, new_fds, _flags, _addr = socket.recv_fds(sock, n - len(buf), 4)
+        fds.extend(new_fds)
+        if not chunk:
+            return None
+        buf += chunk
+    return buf
+
+
+def recv_msg(sock: socket.socket) -> tuple[dict[str, Any] | None, list[int]]:
+    """One message and the fds sent with it; (None, []) at end of stream."""
+    fds: list[int] = []
+    header = _recv_exact(sock, _HEADER.size, fds)
+    if header is None:
+        return None, fds
+    (size,) = _HEADER.unpack(header)
+    if size > _MAX_MESSAGE:
+        raise ValueError(f"sandbox message of {size} bytes is too large")
+    body = _recv_exact(sock, size, fds) if size else b""
+    if body is None:
+        return None, fds
+    return json.loads(body), fds
+
+
+# -- /proc scans, shared with the zygote -----------------------------------------------------------
+def proc_table() -> list[tuple[int, int, str]]:
+    """(pid, ppid, state) of every process visible in /proc."""
+    rows = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                data = f.read().decode(errors="replace")
+        except OSError:
+            continue
+        fields = data[data.rfind(")") + 2 :].split()  # the command name may contain spaces
+        rows.append((int(entry), int(fields[1]), fields[0]))
+    return rows
+
+
+def descendants(root: int) -> list[int]:
+    """Live (non-zombie) processes below `root` in the parent tree."""
+    children: dict[int, list[tuple[int, str]]] = {}
+    for pid, ppid, state in proc_table():
+        children.setdefault(ppid, []).append((pid, state))
+    found, stack = [], [root]
+    while stack:
+        for pid, state in children.get(stack.pop(), []):
+            if state != "Z":
+                found.append(pid)
+            stack.append(pid)
+    return found
+
+
+def processes_of_uid(uid: int) -> list[int]:
+    """Live processes whose real uid is `uid` (read from status: /proc/PID may be root-owned)."""
+    found = []
+    for pid, _ppid, state in proc_table():
+        if state == "Z":
+            continue
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("Uid:"):
+                        if int(line.split()[1]) == uid:
+                            found.append(pid)
+                        break
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def kill_pids(pids: Sequence[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def classify(
+    wait_status: int, timed_out: bool, cpu_time: float, limits: Limits, output_tail: str
+) -> tuple[str, int | None, int | None, str]:
+    """(status, exit_code, signal, reason) of a finished child."""
+    code = os.waitstatus_to_exitcode(wait_status)
+    sig = -code if code < 0 else None
+    exit_code = code if code >= 0 else None
+    if timed_out:
+        return "timeout", exit_code, sig, f"time limit of {limits.wall_seconds:g} s exceeded"
+    if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu_time >= limits.cpu_seconds):
+        return "timeout", exit_code, sig, f"CPU time limit of {limits.cpu_seconds} s exceeded"
+    memory = f"memory limit of {limits.memory_mb} MB exceeded"
+    if exit_code == EXIT_MEMORY:
+        return "memory", exit_code, sig, memory
+    # TensorFlow aborts when an allocation fails; RLIMIT_AS is always in force in the child.
+    alloc = any(marker in output_tail.lower() for marker in _ALLOC_MARKERS)
+    if sig == signal.SIGABRT or (
+        sig in (signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL) and alloc
+    ):
+        return "memory", exit_code, sig, memory
+    if sig is not None:
+        name = signal.Signals(sig).name if sig in signal.valid_signals() else "?"
+        return "killed", exit_code, sig, f"killed by signal {sig} ({name})"
+    if exit_code == 0:
+        return "ok", 0, None, "exited with code 0"
+    return "error", exit_code, None, f"exited with code {exit_code}"
+
+
+class _Drain(threading.Thread):
+    """Reads the child's output pipe: keeps the head, counts everything, never blocks the child."""
+
+    def __init__(self, fd: int, keep: int) -> None:
+        super().__init__(name="sandbox-drain", daemon=True)
+        self.fd, self.keep = fd, keep
+        self.head = bytearray()
+        self.tail = b""
+        self.total = 0
+        self._stop_at: float | None = None
+
+    def run(self) -> None:
+        poller = select.poll()
+        poller.register(self.fd, select.POLLIN)
+        while self._stop_at is None or time.monotonic() < self._stop_at:
+            if not poller.poll(50):
+                continue
+            chunk = os.read(self.fd, 1 << 16)
+            if not chunk:
+                return
+            self.total += len(chunk)
+            if len(self.head) < self.keep:
+                self.head += chunk[: self.keep - len(self.head)]
+            self.tail = (self.tail + chunk)[-_TAIL_BYTES:]
+
+    def finish(self, grace: float = 3.0) -> None:
+        """Every writer is dead by now, so EOF is near; give up after `grace` seconds anyway."""
+        self._stop_at = time.monotonic() + grace
+        self.join()
+        os.close(self.fd)
+
+
+class _ZygoteLost(Exception):
+    pass
+
+
+class Sandbox:
+    """Runs `module:function` jobs in isolated children forked from a warm zygote."""
+
+    def __init__(
+        self,
+        preload: Sequence[str] = ("keras",),
+        extra_sys_path: Sequence[str] = (),
+        uid_base: int = 61000,
+        slot: int = 0,
+    ) -> None:
+        self.preload = tuple(preload)
+        self.extra_sys_path = tuple(str(p) for p in extra_sys_path)
+        # Only root can switch to an unprivileged uid; otherwise the job keeps ours.
+        self.job_uid: int | None = uid_base + slot if os.geteuid() == 0 else None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._sock: socket.socket | None = None
+        self._home: str | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def zygote_pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Start the zygote now instead of on the first run."""
+        with self._lock:
+            if self._proc is not None and self._proc.poll() is not None:
+                self._discard()
+            if self._proc is None:
+                self._start()
+
+    def close(self) -> None:
+        """Stop the zygote and everything it started."""
+        with self._lock:
+            if self._proc is not None and self._sock is not None and self._proc.poll() is None:
+                try:
+                    send_msg(self._sock, {"op": "exit"})
+                    self._proc.wait(timeout=5)
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+            self._discard()
+
+    def run(self, job: str, workdir: Path, payload: dict[str, Any], limits: Limits) -> RunResult:
+        workdir = Path(workdir).resolve()
+        if not workdir.is_dir():
+            raise SandboxError(f"sandbox workdir {workdir} is not a directory")
+        request = {
+            "op": "run",
+            "job": job,
+            "workdir": str(workdir),
+            "payload": payload,
+            "limits": asdict(limits),
+            "uid": self.job_uid,
+        }
+        json.dumps(request)  # fail here, in the caller, if the payload is not JSON
+        with self._lock:
+            for attempt in (1, 2):
+                self.start()
+                try:
+                    return self._run_once(request, limits)
+                except _ZygoteLost as exc:
+                    self._discard()
+                    if attempt == 2:
+                        raise SandboxError(f"the sandbox zygote keeps dying: {exc}") from exc
+        raise AssertionError("unreachable")
+
+    # -- internals ---------------------------------------------------------------------------------
+    def _start(self) -> None:
+        self._home = tempfile.mkdtemp(prefix="sandbox-zygote-")
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        env = dict(BASE_ENV, PATH=SAFE_PATH, HOME=self._home, PYTHONPATH=str(REPO_ROOT))
+        try:
+            with open(os.path.join(self._home, "zygote.log"), "wb") as log:
+                self._proc = subprocess.Popen(
+                    [sys.executable, "-m", "grader.zygote", str(theirs.fileno())],
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                    env=env,
+                    cwd=self._home,
+                    pass_fds=(theirs.fileno(),),
+                    start_new_session=True,  # a Ctrl-C at the terminal is the caller's to handle
+                )
+        except OSError as exc:
+            ours.close()
+            self._discard()
+            raise SandboxError(f"cannot start the sandbox zygote: {exc}") from exc
+        finally:
+            theirs.close()
+        self._sock = ours
+        init = {"op": "init", "preload": list(self.preload), "sys_path": list(self.extra_sys_path)}
+        try:
+            send_msg(ours, init)
+            reply = self._recv(time.monotonic() + _START_TIMEOUT)
+        except _ZygoteLost:
+            reply = None
+        if reply is None or reply.get("op") != "ready":
+            detail = (reply or {}).get("error") or self._log_tail() or "no output"
+            self._discard()
+            raise SandboxError(f"the sandbox zygote failed to start: {detail}")
+
+    def _log_tail(self) -> str:
+        try:
+            data = Path(self._home or "", "zygote.log").read_bytes()
+        except OSError:
+            return ""
+        return data[-2000:].decode(errors="replace").strip()
+
+    def _recv(self, deadline: float) -> dict[str, Any] | None:
+        """The next message, or None when `deadline` passes first; _ZygoteLost at EOF."""
+        assert self._sock is not None
+        poller = select.poll()
+        poller.register(self._sock, select.POLLIN)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            if poller.poll(min(left, 1.0) * 1000):
+                break
+            if self._proc is not None and self._proc.poll() is not None:
+                raise _ZygoteLost(f"zygote exited with {self._proc.returncode}")
+        try:
+            msg, fds = recv_msg(self._sock)
+        except (OSError, ValueError) as exc:
+            raise _ZygoteLost(str(exc)) from exc
+        for fd in fds:
+            os.close(fd)
+        if msg is None:
+            raise _ZygoteLost("zygote closed its socket")
+        return msg
+
+    def _run_once(self, request: dict[str, Any], limits: Limits) -> RunResult:
+        assert self._sock is not None
+        r, w = os.pipe()
+        start = time.monotonic()
+        try:
+            send_msg(self._sock, request, [w])
+        except OSError as exc:
+            os.close(r)
+            raise _ZygoteLost(str(exc)) from exc
+        finally:
+            os.close(w)  # the child holds the only write end from now on
+        drain = _Drain(r, limits.output_bytes)
+        drain.start()
+        timed_out, done, pid = False, None, None
+        try:
+            reply = self._recv(start + _REPLY_TIMEOUT)
+            if reply is None or reply.get("op") != "started":
+                raise _ZygoteLost(f"unexpected reply {reply!r}")
+            pid = int(reply["pid"])
+            try:
+                done = self._recv(start + limits.wall_seconds)
+                if done is None:
+                    timed_out = True
+                    send_msg(self._sock, {"op": "kill"})
+                    done = self._recv(time.monotonic() + _KILL_GRACE)
+                    if done is None:
+                        raise _ZygoteLost("zygote did not answer a kill request")
+            except (_ZygoteLost, OSError):
+                # The job may have killed its parent: kill what we can reach, restart next time.
+                done = None
+                self._kill_job_remains(pid)
+                self._discard()
+        finally:
+            drain.finish()
+        wall = time.monotonic() - start
+        output = drain.head.decode("utf-8", errors="replace")
+        base = {
+            "output": output,
+            "output_truncated": drain.total > len(drain.head),
+            "output_total_bytes": drain.total,
+            "wall_time": wall,
+        }
+        if done is None:
+            status = "timeout" if timed_out else "error"
+            reason = (
+                f"time limit of {limits.wall_seconds:g} s exceeded"
+                if timed_out
+                else "the sandbox zygote died while the job was running"
+            )
+            return RunResult(status=status, exit_code=None, signal=None, reason=reason, **base)
+        if done.get("op") != "done":
+            raise SandboxError(f"the sandbox failed: {done.get('error', done)}")
+        if not done["isolated"] and not timed_out:
+            raise SandboxError(f"the sandbox could not isolate the job:\n{output[-3000:]}")
+        tail = drain.tail.decode("utf-8", errors="replace")
+        status, code, sig, reason = classify(
+            int(done["status"]), timed_out, float(done["cpu"]), limits, tail
+        )
+        return RunResult(status=status, exit_code=code, signal=sig, reason=reason, **base)
+
+    def _kill_job_remains(self, pid: int | None) -> None:
+        """Best effort without the zygote: the job's process group, then (as root) its uid."""
+        if pid is not None:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if self._proc is not None:
+            kill_pids(descendants(self._proc.pid))
+        if self.job_uid is not None:
+            for _ in range(200):
+                pids = processes_of_uid(self.job_uid)
+                if not pids:
+                    break
+                kill_pids(pids)
+                time.sleep(0.01)
+
+    def _discard(self) -> None:
+        """Forget the zygote: kill it and anything left of its jobs."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            if proc.poll() is None:
+                kill_pids(descendants(proc.pid))
+                proc.kill()
+            proc.wait()
+            self._proc = None
+        if self.job_uid is not None and processes_of_uid(self.job_uid):
+            self._kill_job_remains(None)
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        if self._home is not None:
+            shutil.rmtree(self._home, ignore_errors=True)
+            self._home = None

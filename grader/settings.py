@@ -1,0 +1,78 @@
+"""Where things live: the learner's home (progress, config, cache), the course, the language."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from grader.errors import ContentError, UsageError
+from grader.yamlsource import load_model
+
+Lang = Literal["ja", "en"]
+
+
+class ConfigFile(BaseModel):
+    """`$LEARN_HOME/config.yaml`: the learner's own defaults."""
+
+    model_config = ConfigDict(extra="forbid")
+    lang: Lang | None = None
+    workspace: str | None = None
+
+
+def learn_home() -> Path:
+    explicit = os.environ.get("LEARN_HOME")
+    if explicit:
+        return Path(explicit)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("learn-keras", appauthor=False))
+
+
+def read_config(home: Path) -> ConfigFile:
+    path = home / "config.yaml"
+    if not path.is_file():
+        return ConfigFile()
+    try:
+        return load_model(ConfigFile, path, str(path))
+    except ContentError as e:
+        raise UsageError(str(e)) from None
+
+
+def lang_from_env() -> Lang | None:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return None
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    lang: Lang
+    workspace: Path
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    def progress_db(self, course_id: str) -> Path:
+        return self.home / "progress" / f"{course_id}.db"
+
+
+def resolve(
+    lang: str | None, workspace: str | None, course_default: Lang = "ja", cwd: Path | None = None
+) -> Settings:
+    """Option, then config file, then environment, then the course's own default."""
+    home = learn_home()
+    config = read_config(home)
+    chosen = lang or config.lang or lang_from_env() or course_default
+    if chosen not in ("ja", "en"):
+        raise UsageError(f"unknown language {chosen!r}; choose ja or en")
+    ws = workspace or os.environ.get("LEARN_WORKSPACE") or config.workspace
+    base = cwd or Path.cwd()
+    return Settings(home, chosen, (base / (ws or "learn-workspace")).resolve())  # type: ignore[arg-type]

@@ -1,0 +1,154 @@
+"""Jobs run inside the sandbox by tests/test_sandbox.py (imported in the child, by name)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def write_file(payload: dict[str, Any]) -> None:
+    Path(payload.get("name", "result.txt")).write_text(payload.get("text", "done"))
+    print("wrote the file")
+
+
+def raise_error(payload: dict[str, Any]) -> None:
+    raise ValueError("boom from the job")
+
+
+def exit_code(payload: dict[str, Any]) -> None:
+    sys.exit(payload["code"])
+
+
+def hard_exit(payload: dict[str, Any]) -> None:
+    os._exit(payload["code"])
+
+
+def spin(payload: dict[str, Any]) -> None:
+    while True:
+        pass
+
+
+def sleep(payload: dict[str, Any]) -> None:
+    time.sleep(payload.get("seconds", 600))
+
+
+def memory_bomb(payload: dict[str, Any]) -> None:
+    blob = bytearray(10 * 1024**3)
+    print(len(blob))
+
+
+def memory_grow(payload: dict[str, Any]) -> None:
+    chunks = []
+    while True:
+        chunks.append(bytearray(16 * 1024 * 1024))
+
+
+def flood(payload: dict[str, Any]) -> None:
+    line = "x" * (1024 * 1024 - 1) + "\n"
+    for _ in range(payload["mb"]):
+        sys.stdout.write(line)
+
+
+def fork_bomb(payload: dict[str, Any]) -> None:
+    pids, failures = [], 0
+    for _ in range(payload["forks"]):
+        try:
+            pid = os.fork()
+        except OSError:  # RLIMIT_NPROC says no: that is the containment working
+            failures += 1
+            continue
+        if pid == 0:
+            time.sleep(600)
+            os._exit(0)
+        pids.append(pid)
+    Path("pids.json").write_text(json.dumps(pids))
+    print(f"forked {len(pids)}, refused {failures}")
+
+
+def daemon(payload: dict[str, Any]) -> None:
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()
+        if os.fork() == 0:
+            Path("daemon.pid").write_text(str(os.getpid()))
+            time.sleep(600)
+        os._exit(0)
+    os.waitpid(pid, 0)
+    for _ in range(500):
+        if Path("daemon.pid").exists():
+            return
+        time.sleep(0.01)
+
+
+def kill_parent(payload: dict[str, Any]) -> None:
+    os.kill(os.getppid(), signal.SIGKILL)
+    time.sleep(0.5)
+
+
+def kill_self(payload: dict[str, Any]) -> None:
+    os.kill(os.getpid(), payload["signal"])
+
+
+def open_fds(payload: dict[str, Any]) -> None:
+    found = []
+    for fd in range(3, 51):
+        try:
+            os.fstat(fd)
+        except OSError:
+            continue
+        found.append(fd)
+    if found:
+        raise AssertionError(f"fds open in the job: {found}")
+
+
+def connect(payload: dict[str, Any]) -> None:
+    try:
+        socket.create_connection(("127.0.0.1", payload["port"]), timeout=2).close()
+        outcome = "connected"
+    except OSError as exc:
+        outcome = f"blocked: {exc!r}"
+    Path("net.txt").write_text(outcome)
+
+
+def proc_self(payload: dict[str, Any]) -> None:
+    Path("cmdline.bin").write_bytes(Path("/proc/self/cmdline").read_bytes())
+    Path("environ.json").write_text(json.dumps(dict(os.environ)))
+
+
+def identity(payload: dict[str, Any]) -> None:
+    facts: dict[str, Any] = {"uid": os.getuid(), "euid": os.geteuid(), "groups": os.getgroups()}
+    try:
+        os.setuid(0)
+        facts["setuid0"] = "succeeded"
+    except PermissionError as exc:
+        facts["setuid0"] = f"failed: {exc}"
+    try:
+        facts["root_home"] = sorted(os.listdir("/root"))
+    except OSError as exc:
+        facts["root_home"] = f"failed: {exc}"
+    Path("identity.json").write_text(json.dumps(facts))
+
+
+def big_file(payload: dict[str, Any]) -> None:
+    Path("big.bin").write_bytes(b"\0" * payload["bytes"])
+
+
+def train_keras(payload: dict[str, Any]) -> None:
+    import keras
+    import numpy as np
+
+    keras.utils.set_random_seed(payload["seed"])
+    x = np.random.rand(128, 4).astype("float32")
+    y = (x.sum(axis=1) > 2).astype("float32")
+    model = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1)]
+    )
+    model.compile(optimizer="adam", loss="mse")
+    history = model.fit(x, y, epochs=3, batch_size=32, verbose=0)
+    Path("loss.json").write_text(json.dumps(history.history["loss"]))

@@ -61,27 +61,42 @@ def call_problem(ev: Evidence, name: str, lang: str) -> str | None:
         return ev.failure
     r = ev.report
     if r is None:
-        return tr(lang, "the submission's process handed back no report",
-                  "提出コードのプロセスから結果が返りませんでした")
+        return tr(
+            lang,
+            "the submission's process handed back no report",
+            "提出コードのプロセスから結果が返りませんでした",
+        )
     if r.import_error:
         e = r.import_error
         where = tr(lang, f" (line {e.line})", f" ({e.line} 行目)") if e.line else ""
-        return tr(lang, f"the file could not be run: {e.message}{where}",
-                  f"ファイルを実行できませんでした: {e.message}{where}")
+        return tr(
+            lang,
+            f"the file could not be run: {e.message}{where}",
+            f"ファイルを実行できませんでした: {e.message}{where}",
+        )
     info = r.calls.get(name)
     if info is None:
         return tr(lang, f"{name} was not called", f"{name} が呼ばれませんでした")
     if info.error:
         e = info.error
         if e.type == "MissingFunction":
-            return tr(lang, f"define a function named {name} (it is missing)",
-                      f"{name} という名前の関数を定義してください(見つかりません)")
+            return tr(
+                lang,
+                f"define a function named {name} (it is missing)",
+                f"{name} という名前の関数を定義してください(見つかりません)",
+            )
         where = tr(lang, f" at line {e.line}", f"({e.line} 行目)") if e.line else ""
-        return tr(lang, f"{name} raised {e.message}{where}",
-                  f"{name} で例外が発生しました{where}: {e.message}")
+        return tr(
+            lang,
+            f"{name} raised {e.message}{where}",
+            f"{name} で例外が発生しました{where}: {e.message}",
+        )
     if info.returned == "NoneType":
-        return tr(lang, f"{name} returned None: add a return statement",
-                  f"{name} が None を返しました。return 文を書いてください")
+        return tr(
+            lang,
+            f"{name} returned None: add a return statement",
+            f"{name} が None を返しました。return 文を書いてください",
+        )
     return None
 
 
@@ -106,7 +121,9 @@ def held_out_metric(ev: Evidence, ctx: Context) -> tuple[float | None, str]:
     if ev.pred is None or ev.pred.shape[0] != ctx.y_test.shape[0]:
         return None, ""
     if not np.all(np.isfinite(ev.pred)):
-        return None, tr(ctx.lang, "the model predicts NaN or infinity", "予測に NaN か無限大が出ています")
+        return None, tr(
+            ctx.lang, "the model predicts NaN or infinity", "予測に NaN か無限大が出ています"
+        )
     fn = mae if ctx.task == "regressor" else accuracy
     return fn(ev.pred, ctx.y_test), ""
 
@@ -115,26 +132,43 @@ def training_check(ev: Evidence, ctx: Context) -> tuple[bool, str]:
     lang = ctx.lang
     r = ev.report
     if r and r.fit_error:
-        return False, tr(lang, f"training failed: {r.fit_error.message}",
-                         f"訓練に失敗しました: {r.fit_error.message}")
+        return False, tr(
+            lang,
+            f"training failed: {r.fit_error.message}",
+            f"訓練に失敗しました: {r.fit_error.message}",
+        )
     if r and r.fit:
         losses = r.fit.history.get("loss", [])
         if any(v is None or not math.isfinite(v) for v in losses):
-            return False, tr(lang, "the loss became NaN during training",
-                             "訓練中に損失が NaN になりました")
+            return False, tr(
+                lang, "the loss became NaN during training", "訓練中に損失が NaN になりました"
+            )
     value, why = held_out_metric(ev, ctx)
     if value is None:
         return False, why or tr(lang, "no predictions to judge", "判定できる予測がありません")
     ref = float(ctx.reference["metric"])
-    note = "" if ev.pred_verified else tr(lang, " (unverified: model not loadable in safe mode)",
-                                          "(未検証: safe mode で読み込めないモデル)")
+    note = (
+        ""
+        if ev.pred_verified
+        else tr(
+            lang,
+            " (unverified: model not loadable in safe mode)",
+            "(未検証: safe mode で読み込めないモデル)",
+        )
+    )
     if ctx.task == "regressor":
         ok = value <= ref * (1 + ctx.tolerance) + 0.05
-        return ok, tr(lang, f"held-out MAE {value:.3f} (reference {ref:.3f}){note}",
-                      f"テストデータの MAE {value:.3f}(模範解答 {ref:.3f}){note}")
+        return ok, tr(
+            lang,
+            f"held-out MAE {value:.3f} (reference {ref:.3f}){note}",
+            f"テストデータの MAE {value:.3f}(模範解答 {ref:.3f}){note}",
+        )
     ok = value >= ref - ctx.tolerance
-    return ok, tr(lang, f"held-out accuracy {value:.3f} (reference {ref:.3f}){note}",
-                  f"テストデータの正解率 {value:.3f}(模範解答 {ref:.3f}){note}")
+    return ok, tr(
+        lang,
+        f"held-out accuracy {value:.3f} (reference {ref:.3f}){note}",
+        f"テストデータの正解率 {value:.3f}(模範解答 {ref:.3f}){note}",
+    )
 
 
 # -- model-building exercises ---------------------------------------------------------------------
@@ -144,20 +178,33 @@ def judge_model(ev: Evidence, ctx: Context, entry: str, ids: list[str]) -> Verdi
     facts = ev.facts
     if problem is None and facts is None:
         returned = ev.report.calls[entry].returned if ev.report else "?"
-        problem = tr(lang, f"{entry} must return a keras.Model, got {returned}",
-                     f"{entry} は keras.Model を返す必要がありますが、{returned} が返りました")
-    if problem is None and ev.inspect and ev.inspect.returned_error and \
-            ev.inspect.returned_error.kind == "unsafe":
-        problem = tr(lang, "the model uses code that cannot be loaded safely (e.g. a Lambda "
-                     "layer); use built-in layers", "安全に読み込めないコード(Lambda 層など)を含むモデルです。"
-                     "組み込みの層を使ってください")
+        problem = tr(
+            lang,
+            f"{entry} must return a keras.Model, got {returned}",
+            f"{entry} は keras.Model を返す必要がありますが、{returned} が返りました",
+        )
+    if (
+        problem is None
+        and ev.inspect
+        and ev.inspect.returned_error
+        and ev.inspect.returned_error.kind == "unsafe"
+    ):
+        problem = tr(
+            lang,
+            "the model uses code that cannot be loaded safely (e.g. a Lambda "
+            "layer); use built-in layers",
+            "安全に読み込めないコード(Lambda 層など)を含むモデルです。組み込みの層を使ってください",
+        )
     if problem:
         return fail_all(ids, problem, lang)
     assert facts is not None
     out: Verdicts = {}
     if facts.compile is None:
-        msg = tr(lang, "the model is not compiled: call model.compile(...) before returning it",
-                 "モデルが compile されていません。return の前に model.compile(...) を呼んでください")
+        msg = tr(
+            lang,
+            "the model is not compiled: call model.compile(...) before returning it",
+            "モデルが compile されていません。return の前に model.compile(...) を呼んでください",
+        )
         return {ids[0]: (False, msg)} | fail_all(ids[1:], msg, lang)
     out[ids[0]] = (True, tr(lang, "returns a compiled model", "compile 済みのモデルを返しています"))
     for cid in ids[1:]:
@@ -170,19 +217,26 @@ def _loss_verdict(ctx: Context, facts: ModelFacts) -> tuple[bool, str]:
     name, logits = loss_of(facts.compile)
     want = ctx.expected["loss"]
     if name in want and logits:
-        return False, tr(lang, f"from_logits=True, but the output layer already applies "
-                         f"{facts.output_activation}: the loss would apply it twice; drop "
-                         "from_logits", f"from_logits=True ですが、出力層がすでに "
-                         f"{facts.output_activation} を適用しています。二重に適用されるので "
-                         "from_logits を外してください")
+        return False, tr(
+            lang,
+            f"from_logits=True, but the output layer already applies "
+            f"{facts.output_activation}: the loss would apply it twice; drop "
+            "from_logits",
+            f"from_logits=True ですが、出力層がすでに "
+            f"{facts.output_activation} を適用しています。二重に適用されるので "
+            "from_logits を外してください",
+        )
     if name in want:
         return True, tr(lang, f"loss {name}", f"損失関数 {name}")
     hint = MISTAKE_NOTES.get((ctx.task, name or ""))
     if hint:
         return False, tr(lang, *hint)
     shown = name or tr(lang, "none", "なし")
-    return False, tr(lang, f"loss {shown} does not fit this task: use {' / '.join(want)}",
-                     f"損失関数 {shown} はこの課題に合いません。{' / '.join(want)} を使ってください")
+    return False, tr(
+        lang,
+        f"loss {shown} does not fit this task: use {' / '.join(want)}",
+        f"損失関数 {shown} はこの課題に合いません。{' / '.join(want)} を使ってください",
+    )
 
 
 MISTAKE_NOTES: dict[tuple[str, str], tuple[str, str]] = {
@@ -190,35 +244,43 @@ MISTAKE_NOTES: dict[tuple[str, str], tuple[str, str]] = {
         "categorical_crossentropy expects one-hot labels, but these labels are integers 0-9 "
         "(one-hot loss on integer labels): use sparse_categorical_crossentropy",
         "categorical_crossentropy は one-hot ラベル用ですが、ラベルは整数 0〜9 です。"
-        "sparse_categorical_crossentropy を使ってください"),
+        "sparse_categorical_crossentropy を使ってください",
+    ),
     ("compile-multiclass", "mse"): (
         "mse is a regression loss; classification needs a cross-entropy: use "
         "sparse_categorical_crossentropy",
-        "mse は回帰用の損失です。分類には交差エントロピー(sparse_categorical_crossentropy)を使います"),
+        "mse は回帰用の損失です。分類には交差エントロピー(sparse_categorical_crossentropy)を使います",
+    ),
     ("compile-multiclass", "binary_crossentropy"): (
         "binary_crossentropy is for two classes (one sigmoid unit); with 10 classes and integer "
         "labels use sparse_categorical_crossentropy",
         "binary_crossentropy は 2 クラス(sigmoid 1 ユニット)用です。10 クラスの整数ラベルには "
-        "sparse_categorical_crossentropy を使います"),
+        "sparse_categorical_crossentropy を使います",
+    ),
     ("binary-classifier", "sparse_categorical_crossentropy"): (
         "sparse_categorical_crossentropy expects one output unit per class; with one sigmoid unit "
         "use binary_crossentropy",
         "sparse_categorical_crossentropy はクラスごとに出力ユニットが必要です。sigmoid 1 ユニットには "
-        "binary_crossentropy を使います"),
+        "binary_crossentropy を使います",
+    ),
     ("binary-classifier", "mse"): (
         "mse is a regression loss; for a probability output use binary_crossentropy",
-        "mse は回帰用の損失です。確率を出力するなら binary_crossentropy を使います"),
+        "mse は回帰用の損失です。確率を出力するなら binary_crossentropy を使います",
+    ),
     ("binary-classifier", "categorical_crossentropy"): (
         "categorical_crossentropy needs one-hot labels and softmax outputs; for 0/1 labels and one "
         "sigmoid unit use binary_crossentropy",
         "categorical_crossentropy は one-hot ラベルと softmax 出力用です。0/1 ラベルと sigmoid 1 "
-        "ユニットには binary_crossentropy を使います"),
+        "ユニットには binary_crossentropy を使います",
+    ),
     ("regressor", "binary_crossentropy"): (
         "binary_crossentropy is a classification loss; regression uses mse, mae or huber",
-        "binary_crossentropy は分類用の損失です。回帰には mse・mae・huber を使います"),
+        "binary_crossentropy は分類用の損失です。回帰には mse・mae・huber を使います",
+    ),
     ("regressor", "categorical_crossentropy"): (
         "categorical_crossentropy is a classification loss; regression uses mse, mae or huber",
-        "categorical_crossentropy は分類用の損失です。回帰には mse・mae・huber を使います"),
+        "categorical_crossentropy は分類用の損失です。回帰には mse・mae・huber を使います",
+    ),
 }
 
 
@@ -227,21 +289,37 @@ def _output_verdict(ctx: Context, facts: ModelFacts) -> tuple[bool, str]:
     units, act = facts.output_units, facts.output_activation or "linear"
     want_units, want_acts = ctx.expected["units"], ctx.expected["activations"]
     if units != want_units:
-        return False, tr(lang, f"the output layer has {units} units; this task needs {want_units}",
-                         f"出力層のユニット数が {units} です。この課題では {want_units} が必要です")
+        return False, tr(
+            lang,
+            f"the output layer has {units} units; this task needs {want_units}",
+            f"出力層のユニット数が {units} です。この課題では {want_units} が必要です",
+        )
     if act not in want_acts:
         if ctx.task == "regressor":
-            why = {"sigmoid": ("sigmoid squeezes predictions into (0, 1), but the targets are "
-                               "outside that range", "sigmoid は予測を (0, 1) に押し込めますが、"
-                               "目標値はその範囲の外にもあります"),
-                   "relu": ("relu cannot output negative values, but some targets are negative",
-                            "relu は負の値を出力できませんが、目標値には負の値があります")}
-            en, ja = why.get(act, (f"activation {act} limits the output", f"活性化関数 {act} が出力を制限します"))
-            return False, tr(lang, f"{en}: use no activation (linear) on the output",
-                             f"{ja}。出力層には活性化関数を付けないで(linear)ください")
-        return False, tr(lang, f"the output activation is {act}; this task needs "
-                         f"{' or '.join(want_acts)}",
-                         f"出力層の活性化関数が {act} です。この課題では {' か '.join(want_acts)} が必要です")
+            why = {
+                "sigmoid": (
+                    "sigmoid squeezes predictions into (0, 1), but the targets are "
+                    "outside that range",
+                    "sigmoid は予測を (0, 1) に押し込めますが、目標値はその範囲の外にもあります",
+                ),
+                "relu": (
+                    "relu cannot output negative values, but some targets are negative",
+                    "relu は負の値を出力できませんが、目標値には負の値があります",
+                ),
+            }
+            en, ja = why.get(
+                act, (f"activation {act} limits the output", f"活性化関数 {act} が出力を制限します")
+            )
+            return False, tr(
+                lang,
+                f"{en}: use no activation (linear) on the output",
+                f"{ja}。出力層には活性化関数を付けないで(linear)ください",
+            )
+        return False, tr(
+            lang,
+            f"the output activation is {act}; this task needs {' or '.join(want_acts)}",
+            f"出力層の活性化関数が {act} です。この課題では {' か '.join(want_acts)} が必要です",
+        )
     return True, tr(lang, f"output: {units} unit(s), {act}", f"出力層: {units} ユニット, {act}")
 
 
@@ -249,8 +327,11 @@ def _optimizer_verdict(ctx: Context, facts: ModelFacts) -> tuple[bool, str]:
     name, _ = optimizer_of(facts.compile)
     if name == "adam":
         return True, "Adam"
-    return False, tr(ctx.lang, f"the optimizer is {name}; the task asks for Adam",
-                     f"オプティマイザが {name} です。課題では Adam を指定しています")
+    return False, tr(
+        ctx.lang,
+        f"the optimizer is {name}; the task asks for Adam",
+        f"オプティマイザが {name} です。課題では Adam を指定しています",
+    )
 
 
 def _metric_verdict(ctx: Context, facts: ModelFacts) -> tuple[bool, str]:
@@ -259,11 +340,16 @@ def _metric_verdict(ctx: Context, facts: ModelFacts) -> tuple[bool, str]:
     if want in names:
         return True, tr(ctx.lang, f"metric {want}", f"評価指標 {want}")
     if "categorical_accuracy" in names:
-        return False, tr(ctx.lang, "categorical_accuracy compares one-hot labels; with integer "
-                         "labels use 'accuracy'", "categorical_accuracy は one-hot ラベル用です。"
-                         "整数ラベルには 'accuracy' を使います")
-    return False, tr(ctx.lang, f"add the {want} metric: metrics=[{want!r}]",
-                     f"評価指標 {want} を追加してください: metrics=[{want!r}]")
+        return False, tr(
+            ctx.lang,
+            "categorical_accuracy compares one-hot labels; with integer labels use 'accuracy'",
+            "categorical_accuracy は one-hot ラベル用です。整数ラベルには 'accuracy' を使います",
+        )
+    return False, tr(
+        ctx.lang,
+        f"add the {want} metric: metrics=[{want!r}]",
+        f"評価指標 {want} を追加してください: metrics=[{want!r}]",
+    )
 
 
 def _both(*fns: Callable[[Context, ModelFacts], tuple[bool, str]]):  # type: ignore[no-untyped-def]

@@ -54,8 +54,11 @@ def main(ctx: click.Context, course: str | None, lang: str | None, workspace: st
 
 
 @main.command("next")
-@click.option("--interactive/--no-interactive", default=None,
-              help="Ask quiz items at a prompt (default: when stdin is a terminal).")
+@click.option(
+    "--interactive/--no-interactive",
+    default=None,
+    help="Ask quiz items at a prompt (default: when stdin is a terminal).",
+)
 @click.pass_context
 def next_(ctx: click.Context, interactive: bool | None) -> None:
     """Continue where you stopped: the next lesson, quiz or exercise."""
@@ -152,8 +155,9 @@ def quiz(ctx: click.Context, quiz_id: str, as_json: bool, interactive: bool | No
     ref = s.course.unit(f"quiz:{quiz_id}").ref
     if as_json:
         items = [public_view(x) for x in s.quiz_items(ref)]
-        click.echo(json.dumps({"quiz": ref, "lang": s.lang, "items": items},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps({"quiz": ref, "lang": s.lang, "items": items}, ensure_ascii=False, indent=2)
+        )
         return
     _run_quiz(ctx, ref, sys.stdin.isatty() if interactive is None else interactive)
 
@@ -214,8 +218,9 @@ def start(ctx: click.Context, exercise_id: str, force: bool) -> None:
     path, written = s.start_exercise(exercise_id, force)
     click.echo(s.course.exercise(exercise_id).instructions.get(s.lang).rstrip())
     click.echo()
-    click.echo(msg(s.lang, "starter_written" if written else "starter_kept", path=path,
-                   ex=exercise_id))
+    click.echo(
+        msg(s.lang, "starter_written" if written else "starter_kept", path=path, ex=exercise_id)
+    )
 
 
 @main.command()

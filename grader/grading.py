@@ -65,9 +65,14 @@ class GradeResult:
             "execution_time": round(self.execution_time, 3),
             "output": self.output,
             "tests": [
-                {"name": f"{c.id}: {c.title}", "score": c.score, "max_score": c.max_score,
-                 "status": "passed" if c.passed else "failed", "output": c.message,
-                 "visibility": "visible"}
+                {
+                    "name": f"{c.id}: {c.title}",
+                    "score": c.score,
+                    "max_score": c.max_score,
+                    "status": "passed" if c.passed else "failed",
+                    "output": c.message,
+                    "visibility": "visible",
+                }
                 for c in self.checks
             ],
         }
@@ -94,21 +99,30 @@ def _versions() -> str:
 def failure_reason(run: RunResult, lang: str) -> str | None:
     """Why the learner's process left no usable report, in words a learner understands."""
     if run.status == "timeout":
-        return tr(lang, f"stopped: {run.reason} (an endless loop, or training far too long?)",
-                  f"停止しました: {run.reason}(無限ループか、訓練が長すぎませんか?)")
+        return tr(
+            lang,
+            f"stopped: {run.reason} (an endless loop, or training far too long?)",
+            f"停止しました: {run.reason}(無限ループか、訓練が長すぎませんか?)",
+        )
     if run.status == "memory":
-        return tr(lang, f"stopped: {run.reason} (an array or layer far too large?)",
-                  f"停止しました: メモリ制限を超えました({run.reason})。配列や層が大きすぎませんか?")
+        return tr(
+            lang,
+            f"stopped: {run.reason} (an array or layer far too large?)",
+            f"停止しました: メモリ制限を超えました({run.reason})。配列や層が大きすぎませんか?",
+        )
     if run.status != "ok":
-        return tr(lang, f"the process crashed: {run.reason}", f"プロセスが異常終了しました: {run.reason}")
+        return tr(
+            lang, f"the process crashed: {run.reason}", f"プロセスが異常終了しました: {run.reason}"
+        )
     return None
 
 
 class Grader:
     """Grades submissions for one course; owns a warm sandbox (TensorFlow imported once)."""
 
-    def __init__(self, course: Course, cache_dir: Path, lang: str = "en",
-                 sandbox: Sandbox | None = None) -> None:
+    def __init__(
+        self, course: Course, cache_dir: Path, lang: str = "en", sandbox: Sandbox | None = None
+    ) -> None:
         self.course = course
         self.cache_dir = cache_dir
         self.lang = lang
@@ -133,16 +147,26 @@ class Grader:
 
     # -- running -------------------------------------------------------------------------------
     def _payload(self, spec: ExerciseSpec) -> dict[str, Any]:
-        return {"task": spec.task, "seed": spec.data.seed, "epochs": spec.data.epochs,
-                "n_classes": spec.data.n_classes, "steps": STEPS}
+        return {
+            "task": spec.task,
+            "seed": spec.data.seed,
+            "epochs": spec.data.epochs,
+            "n_classes": spec.data.n_classes,
+            "steps": STEPS,
+        }
 
     def collect(self, spec: ExerciseSpec, source: bytes) -> tuple[Evidence, RunResult]:
         """Run the learner's job, then the inspector on what it handed back."""
         data = self.data(spec)
-        limits = Limits(wall_seconds=spec.limits.wall_seconds, cpu_seconds=spec.limits.cpu_seconds,
-                        memory_mb=spec.limits.memory_mb)
-        with tempfile.TemporaryDirectory(prefix="learn-run-") as a, \
-                tempfile.TemporaryDirectory(prefix="learn-inspect-") as b:
+        limits = Limits(
+            wall_seconds=spec.limits.wall_seconds,
+            cpu_seconds=spec.limits.cpu_seconds,
+            memory_mb=spec.limits.memory_mb,
+        )
+        with (
+            tempfile.TemporaryDirectory(prefix="learn-run-") as a,
+            tempfile.TemporaryDirectory(prefix="learn-inspect-") as b,
+        ):
             run_dir, insp_dir = Path(a), Path(b)
             (run_dir / "submission.py").write_bytes(source)
             np.save(run_dir / "x_train.npy", data.x_train)
@@ -150,18 +174,26 @@ class Grader:
             np.save(run_dir / "x_test.npy", data.x_test)
             if spec.task == "evaluate-predict":
                 np.save(run_dir / "y_test.npy", data.y_test)  # test_scores(model, x, y) needs y
-            run = self.sandbox.run("grader.harness:run_learner", run_dir, self._payload(spec),
-                                   limits)
+            run = self.sandbox.run(
+                "grader.harness:run_learner", run_dir, self._payload(spec), limits
+            )
             out = run_dir / "out"
             report, problem = read_json(out / "report.json", LearnerReport)
             ev = Evidence(report=report, inspect=None)
             if problem:
                 ev.problems.append(problem)
             if report is None:
-                ev.failure = failure_reason(run, self.lang) or problem or tr(
-                    self.lang, "the process ended before reporting: does the code call sys.exit() "
-                    "or os._exit(), or kill its parent?", "結果を返す前にプロセスが終了しました。"
-                    "sys.exit() や os._exit() を呼んでいませんか?")
+                ev.failure = (
+                    failure_reason(run, self.lang)
+                    or problem
+                    or tr(
+                        self.lang,
+                        "the process ended before reporting: does the code call sys.exit() "
+                        "or os._exit(), or kill its parent?",
+                        "結果を返す前にプロセスが終了しました。"
+                        "sys.exit() や os._exit() を呼んでいませんか?",
+                    )
+                )
                 return ev, run
             for name in ("returned.keras", "trained.keras", "object.json"):
                 src = out / name
@@ -172,10 +204,11 @@ class Grader:
             np.save(insp_dir / "y_train.npy", data.y_train)
             ev.labels = _array(out / "labels.npy")
             learner_pred = _array(out / "learner_pred.npy")
-            insp = self.sandbox.run("grader.harness:inspect", insp_dir, self._payload(spec),
-                                    INSPECT_LIMITS)
+            insp = self.sandbox.run(
+                "grader.harness:inspect", insp_dir, self._payload(spec), INSPECT_LIMITS
+            )
             if insp.status != "ok":
-                ev.problems.append(f"inspection failed: {insp.reason}")
+                ev.problems.append(f"inspection failed: {insp.reason}: {insp.output[-1500:]}")
             ev.inspect, problem = read_json(insp_dir / "out" / "inspect.json", InspectReport)
             if problem:
                 ev.problems.append(problem)
@@ -204,8 +237,12 @@ class Grader:
         summary = summarize(spec, ev, self.data(spec))
         if summary is None:
             detail = ev.failure or "; ".join(ev.problems) or run.output[-2000:]
-            raise ContentError([f"exercises/{spec.id}/reference.py: the reference solution does "
-                                f"not grade: {detail}"])
+            raise ContentError(
+                [
+                    f"exercises/{spec.id}/reference.py: the reference solution does "
+                    f"not grade: {detail}"
+                ]
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(summary))
@@ -222,21 +259,47 @@ class Grader:
         ev, run = self.collect(spec, source)
         data = self.data(spec)
         recipe = RECIPES[spec.task]
-        ctx = Context(self.lang, spec.task, spec.entry_points, data.y_test, data.y_train, ref,
-                      spec.tolerance, spec.data.n_classes, recipe.expected)
+        ctx = Context(
+            self.lang,
+            spec.task,
+            spec.entry_points,
+            data.y_test,
+            data.y_train,
+            ref,
+            spec.tolerance,
+            spec.data.n_classes,
+            recipe.expected,
+        )
         verdicts = recipe.judge(ev, ctx)
         checks = []
         for c in spec.checks:
             ok, message = verdicts.get(c.id, (False, "not judged"))
-            checks.append(CheckResult(c.id, c.title.get(self.lang), float(c.points if ok else 0),
-                                      float(c.points), ok, message))
+            checks.append(
+                CheckResult(
+                    c.id,
+                    c.title.get(self.lang),
+                    float(c.points if ok else 0),
+                    float(c.points),
+                    ok,
+                    message,
+                )
+            )
         output = run.output
         if run.output_truncated:
             output += f"\n[output truncated: {run.output_total_bytes} bytes in all]"
         curve = ev.report.fit.history if ev.report and ev.report.fit else None
-        return GradeResult(spec.id, sum(c.score for c in checks), float(spec.max_score), checks,
-                           time.monotonic() - started, output, content_hash(source), curve,
-                           ref.get("history"), ev.problems)
+        return GradeResult(
+            spec.id,
+            sum(c.score for c in checks),
+            float(spec.max_score),
+            checks,
+            time.monotonic() - started,
+            output,
+            content_hash(source),
+            curve,
+            ref.get("history"),
+            ev.problems,
+        )
 
 
 def _unloadable(ev: Evidence) -> bool:

@@ -137,9 +137,7 @@ def base_classifier(n_features: int, n_classes: int) -> Any:
 
 
 def _compile_reference(model: Any) -> None:
-    model.compile(
-        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
-    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 
 
 # -- the learner's job --------------------------------------------------------------------------
@@ -152,9 +150,14 @@ class _Learner:
     def call(self, name: str, *args: Any) -> tuple[bool, Any]:
         fn = getattr(self.module, name, None)
         if not callable(fn):
-            self.report["calls"][name] = {"error": {"stage": "call", "type": "MissingFunction",
-                                                    "message": f"no function named {name}",
-                                                    "line": None}}
+            self.report["calls"][name] = {
+                "error": {
+                    "stage": "call",
+                    "type": "MissingFunction",
+                    "message": f"no function named {name}",
+                    "line": None,
+                }
+            }
             return False, None
         _seed(self.p["seed"])
         try:
@@ -164,8 +167,10 @@ class _Learner:
         except BaseException as e:  # noqa: BLE001 (SystemExit, KeyboardInterrupt are graded too)
             self.report["calls"][name] = {"error": _error("call", e)}
             return False, None
-        self.report["calls"][name] = {"returned": type(value).__name__,
-                                      "module": type(value).__module__}
+        self.report["calls"][name] = {
+            "returned": type(value).__name__,
+            "module": type(value).__module__,
+        }
         return True, value
 
     def train(self, model: Any, x: np.ndarray, y: np.ndarray) -> None:
@@ -201,8 +206,9 @@ def run_learner(payload: dict[str, Any]) -> None:
     _write("report.json", job.report)
 
 
-def _model_task(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray,
-                entry: str, *args: Any) -> None:
+def _model_task(
+    job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray, entry: str, *args: Any
+) -> None:
     ok, model = job.call(entry, *args)
     if not ok or not isinstance(model, keras.Model):
         return
@@ -228,18 +234,28 @@ def task_build(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) 
 
 
 def _describe_fit(args: tuple[Any, ...], kw: dict[str, Any]) -> dict[str, Any]:
-    names = ["x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split",
-             "validation_data"]
+    names = [
+        "x",
+        "y",
+        "batch_size",
+        "epochs",
+        "verbose",
+        "callbacks",
+        "validation_split",
+        "validation_data",
+    ]
     bound = dict(zip(names, args, strict=False)) | kw
     callbacks = []
     for cb in bound.get("callbacks") or []:
-        callbacks.append({
-            "class": type(cb).__name__,
-            "monitor": getattr(cb, "monitor", None),
-            "patience": getattr(cb, "patience", None),
-            "restore_best_weights": getattr(cb, "restore_best_weights", None),
-            "save_best_only": getattr(cb, "save_best_only", None),
-        })
+        callbacks.append(
+            {
+                "class": type(cb).__name__,
+                "monitor": getattr(cb, "monitor", None),
+                "patience": getattr(cb, "patience", None),
+                "restore_best_weights": getattr(cb, "restore_best_weights", None),
+                "save_best_only": getattr(cb, "save_best_only", None),
+            }
+        )
     vd = bound.get("validation_data")
     vd_len = None
     if isinstance(vd, tuple | list) and vd:
@@ -376,8 +392,11 @@ def _learning_rates(config: dict[str, Any], steps: list[int]) -> dict[str, Any]:
     try:
         if config.get("module", "").endswith("schedules"):
             obj = keras.optimizers.schedules.deserialize(config)
-            return {"class": type(obj).__name__, "schedule": type(obj).__name__,
-                    "values": [float(obj(s)) for s in steps]}
+            return {
+                "class": type(obj).__name__,
+                "schedule": type(obj).__name__,
+                "values": [float(obj(s)) for s in steps],
+            }
         opt = keras.optimizers.deserialize(config)
     except Exception as e:  # noqa: BLE001
         return {"error": f"{type(e).__name__}: {e}"[:500]}
@@ -391,6 +410,11 @@ def _learning_rates(config: dict[str, Any], steps: list[int]) -> dict[str, Any]:
         values = [value for _ in steps]
         schedule, config_lr = None, {}
     finite = [v if math.isfinite(v) else None for v in values]
-    return {"class": type(opt).__name__, "schedule": schedule, "values": finite,
-            "schedule_config": {k: v for k, v in config_lr.items()
-                                if isinstance(v, int | float | bool | str)}}
+    return {
+        "class": type(opt).__name__,
+        "schedule": schedule,
+        "values": finite,
+        "schedule_config": {
+            k: v for k, v in config_lr.items() if isinstance(v, int | float | bool | str)
+        },
+    }

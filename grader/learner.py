@@ -58,7 +58,9 @@ class Session:
     def pending_exercises(self) -> list[str]:
         statuses = self.store.statuses()
         return [
-            u.ref for u in self.course.units if u.kind == "exercise" and statuses.get(u.id) != "done"
+            u.ref
+            for u in self.course.units
+            if u.kind == "exercise" and statuses.get(u.id) != "done"
         ]
 
     def title(self, unit: Unit) -> str:
@@ -96,8 +98,9 @@ class Session:
         verdict = check(shown, answers)
         lesson = item_id.split("/", 1)[0]
         items = [i.id for i in self.course.quiz(lesson, self.lang).items]
-        self.store.record_answer(item_id, self.lang, verdict.answer, verdict.correct,
-                                 f"quiz:{lesson}", items)
+        self.store.record_answer(
+            item_id, self.lang, verdict.answer, verdict.correct, f"quiz:{lesson}", items
+        )
         return verdict
 
     # -- exercises --------------------------------------------------------------------------

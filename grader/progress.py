@@ -67,16 +67,22 @@ class Store:
     def _error(self, e: sqlite3.Error) -> StoreError:
         msg = str(e)
         if "locked" in msg or "busy" in msg:
-            return StoreError(f"{self.path}: the progress database is locked by another process; "
-                              "try again when it has finished")
-        return StoreError(f"{self.path}: the progress database cannot be read ({msg}); it was "
-                          "left untouched: move it aside to start afresh")
+            return StoreError(
+                f"{self.path}: the progress database is locked by another process; "
+                "try again when it has finished"
+            )
+        return StoreError(
+            f"{self.path}: the progress database cannot be read ({msg}); it was "
+            "left untouched: move it aside to start afresh"
+        )
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
-            raise StoreError(f"{self.path}: written by a newer learn-keras (schema {version}); "
-                             "upgrade learn-keras")
+            raise StoreError(
+                f"{self.path}: written by a newer learn-keras (schema {version}); "
+                "upgrade learn-keras"
+            )
         for n in range(version, len(MIGRATIONS)):
             with self.transaction() as db:
                 # executescript would COMMIT first; run statement by statement to stay atomic.
@@ -141,7 +147,13 @@ class Store:
 
     # -- quiz answers -----------------------------------------------------------------------
     def record_answer(
-        self, item_id: str, lang: str, answer: str, correct: bool, quiz_unit: str, quiz_items: list[str]
+        self,
+        item_id: str,
+        lang: str,
+        answer: str,
+        correct: bool,
+        quiz_unit: str,
+        quiz_items: list[str],
     ) -> None:
         """Append the attempt; mark the quiz done once every item has been answered."""
         with self.transaction() as db:
@@ -171,7 +183,11 @@ class Store:
 
     # -- exercises --------------------------------------------------------------------------
     def record_submission(
-        self, exercise_id: str, score: float, max_score: float, content_hash: str,
+        self,
+        exercise_id: str,
+        score: float,
+        max_score: float,
+        content_hash: str,
         result: dict[str, Any],
     ) -> None:
         with self.transaction() as db:
@@ -213,7 +229,9 @@ class Store:
         return before, n
 
     # -- reset ------------------------------------------------------------------------------
-    def reset(self, unit_ids: list[str] | None, item_prefixes: list[str], exercises: list[str]) -> None:
+    def reset(
+        self, unit_ids: list[str] | None, item_prefixes: list[str], exercises: list[str]
+    ) -> None:
         """Forget units (all when unit_ids is None), their quiz answers and submissions."""
         with self.transaction() as db:
             if unit_ids is None:

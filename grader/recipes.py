@@ -37,9 +37,14 @@ def judge_fit(ev: Evidence, ctx: Context) -> Verdicts:
     out: Verdicts = {}
     returned = r.calls["train"].returned
     if r.fit is None or returned != "History":
-        out["returns-history"] = (False, tr(
-            lang, f"train must return the History object that model.fit returns, got {returned}",
-            f"train は model.fit が返す History オブジェクトを返す必要があります({returned} が返りました)"))
+        out["returns-history"] = (
+            False,
+            tr(
+                lang,
+                f"train must return the History object that model.fit returns, got {returned}",
+                f"train は model.fit が返す History オブジェクトを返す必要があります({returned} が返りました)",
+            ),
+        )
     else:
         out["returns-history"] = (True, tr(lang, "returns the History", "History を返しています"))
     if not r.fit_calls:
@@ -48,19 +53,35 @@ def judge_fit(ev: Evidence, ctx: Context) -> Verdicts:
     call = r.fit_calls[-1]
     batch = call.batch_size or 32
     ok = batch == 32 and call.epochs == 50
-    out["batch-epochs"] = (ok, tr(lang, f"batch_size {batch}, epochs {call.epochs} "
-                                  "(wanted 32 and 50)" if not ok else "batch_size 32, epochs 50",
-                                  f"batch_size {batch}, epochs {call.epochs}(期待値は 32 と 50)"
-                                  if not ok else "batch_size 32, epochs 50"))
+    out["batch-epochs"] = (
+        ok,
+        tr(
+            lang,
+            f"batch_size {batch}, epochs {call.epochs} (wanted 32 and 50)"
+            if not ok
+            else "batch_size 32, epochs 50",
+            f"batch_size {batch}, epochs {call.epochs}(期待値は 32 と 50)"
+            if not ok
+            else "batch_size 32, epochs 50",
+        ),
+    )
     n = call.x_len or len(ctx.y_train)
     share = call.validation_split
     if call.validation_data_len:
         share = call.validation_data_len / (n + call.validation_data_len)
-    ok = abs(share - 0.2) < 1e-6 or (call.validation_data_len is not None and abs(share - 0.2) < 0.01)
-    out["validation-split"] = (ok, tr(lang, f"validation share {share:.0%}" + ("" if ok else
-                               "; hold out 20% with validation_split=0.2"),
-                               f"検証データの割合 {share:.0%}" + ("" if ok else
-                               "。validation_split=0.2 で 20% を取り分けてください")))
+    ok = abs(share - 0.2) < 1e-6 or (
+        call.validation_data_len is not None and abs(share - 0.2) < 0.01
+    )
+    out["validation-split"] = (
+        ok,
+        tr(
+            lang,
+            f"validation share {share:.0%}"
+            + ("" if ok else "; hold out 20% with validation_split=0.2"),
+            f"検証データの割合 {share:.0%}"
+            + ("" if ok else "。validation_split=0.2 で 20% を取り分けてください"),
+        ),
+    )
     out["early-stopping"] = _early_stopping(call.callbacks, lang)
     out["stops-and-restores"] = _stops_and_restores(ev, ctx)
     return out
@@ -69,19 +90,37 @@ def judge_fit(ev: Evidence, ctx: Context) -> Verdicts:
 def _early_stopping(callbacks: list[Any], lang: str) -> tuple[bool, str]:
     stops = [c for c in callbacks if c.class_ == "EarlyStopping"]
     if not stops:
-        return False, tr(lang, "no EarlyStopping callback was passed to fit(callbacks=[...])",
-                         "fit(callbacks=[...]) に EarlyStopping が渡されていません")
+        return False, tr(
+            lang,
+            "no EarlyStopping callback was passed to fit(callbacks=[...])",
+            "fit(callbacks=[...]) に EarlyStopping が渡されていません",
+        )
     cb = stops[0]
     wrong = []
     if cb.monitor != "val_loss":
-        wrong.append(tr(lang, f"it monitors {cb.monitor!r}, not 'val_loss'",
-                        f"監視対象が 'val_loss' ではなく {cb.monitor!r} です"))
+        wrong.append(
+            tr(
+                lang,
+                f"it monitors {cb.monitor!r}, not 'val_loss'",
+                f"監視対象が 'val_loss' ではなく {cb.monitor!r} です",
+            )
+        )
     if cb.patience != 3:
-        wrong.append(tr(lang, f"patience is {cb.patience}, not 3", f"patience が 3 ではなく {cb.patience} です"))
+        wrong.append(
+            tr(
+                lang,
+                f"patience is {cb.patience}, not 3",
+                f"patience が 3 ではなく {cb.patience} です",
+            )
+        )
     if not cb.restore_best_weights:
-        wrong.append(tr(lang, "restore_best_weights is not True: the model keeps the last, "
-                        "worse weights", "restore_best_weights が True ではありません。最後の(悪化した)"
-                        "重みが残ります"))
+        wrong.append(
+            tr(
+                lang,
+                "restore_best_weights is not True: the model keeps the last, worse weights",
+                "restore_best_weights が True ではありません。最後の(悪化した)重みが残ります",
+            )
+        )
     if wrong:
         return False, "EarlyStopping: " + "; ".join(wrong)
     return True, "EarlyStopping(monitor='val_loss', patience=3, restore_best_weights=True)"
@@ -94,23 +133,36 @@ def _stops_and_restores(ev: Evidence, ctx: Context) -> tuple[bool, str]:
         return False, tr(lang, "no training history to check", "確認できる訓練履歴がありません")
     val = [v for v in r.fit.history.get("val_loss", []) if v is not None]
     if not val:
-        return False, tr(lang, "no val_loss was recorded: training used no validation data",
-                         "val_loss が記録されていません。検証データなしで訓練しています")
+        return False, tr(
+            lang,
+            "no val_loss was recorded: training used no validation data",
+            "val_loss が記録されていません。検証データなしで訓練しています",
+        )
     if r.fit.epochs_run >= 50:
-        return False, tr(lang, "training ran all 50 epochs although val_loss stopped improving",
-                         "val_loss が改善しなくなっても 50 エポックすべて訓練しました")
+        return False, tr(
+            lang,
+            "training ran all 50 epochs although val_loss stopped improving",
+            "val_loss が改善しなくなっても 50 エポックすべて訓練しました",
+        )
     now = ev.inspect.val_loss_now if ev.inspect else None
     best = min(val)
     if now is None:
-        return False, tr(lang, "the trained model could not be checked", "訓練後のモデルを確認できませんでした")
+        return False, tr(
+            lang, "the trained model could not be checked", "訓練後のモデルを確認できませんでした"
+        )
     if abs(now - best) > 1e-3 * max(1.0, abs(best)):
-        return False, tr(lang, f"stopped after {r.fit.epochs_run} epochs, but the final weights "
-                         f"give val_loss {now:.4f}, not the best {best:.4f}: weights not restored",
-                         f"{r.fit.epochs_run} エポックで停止しましたが、最終的な重みの val_loss は "
-                         f"{now:.4f} で、最良の {best:.4f} ではありません(重みが復元されていません)")
-    return True, tr(lang, f"stopped after {r.fit.epochs_run} epochs with the best weights "
-                    f"(val_loss {best:.4f})", f"{r.fit.epochs_run} エポックで停止し、最良の重み"
-                    f"(val_loss {best:.4f})に戻しています")
+        return False, tr(
+            lang,
+            f"stopped after {r.fit.epochs_run} epochs, but the final weights "
+            f"give val_loss {now:.4f}, not the best {best:.4f}: weights not restored",
+            f"{r.fit.epochs_run} エポックで停止しましたが、最終的な重みの val_loss は "
+            f"{now:.4f} で、最良の {best:.4f} ではありません(重みが復元されていません)",
+        )
+    return True, tr(
+        lang,
+        f"stopped after {r.fit.epochs_run} epochs with the best weights (val_loss {best:.4f})",
+        f"{r.fit.epochs_run} エポックで停止し、最良の重み(val_loss {best:.4f})に戻しています",
+    )
 
 
 # -- evaluate-predict -----------------------------------------------------------------------------
@@ -135,58 +187,91 @@ def _labels_verdict(ev: Evidence, ref: np.ndarray, lang: str) -> tuple[bool, str
     labels = ev.labels
     if labels is None:
         why = ev.report.labels_error if ev.report else None
-        return False, tr(lang, f"predict_labels did not return an array of numbers ({why})",
-                         f"predict_labels が数値の配列を返しませんでした({why})")
+        return False, tr(
+            lang,
+            f"predict_labels did not return an array of numbers ({why})",
+            f"predict_labels が数値の配列を返しませんでした({why})",
+        )
     if labels.ndim == 2 and labels.shape == (len(ref), 10):
-        return False, tr(lang, "predict_labels returned the probabilities (one row of 10 per "
-                         "sample) instead of labels: take np.argmax(probs, axis=-1)",
-                         "predict_labels がラベルではなく確率(1 行 10 個)を返しています。"
-                         "np.argmax(probs, axis=-1) を使ってください")
+        return False, tr(
+            lang,
+            "predict_labels returned the probabilities (one row of 10 per "
+            "sample) instead of labels: take np.argmax(probs, axis=-1)",
+            "predict_labels がラベルではなく確率(1 行 10 個)を返しています。"
+            "np.argmax(probs, axis=-1) を使ってください",
+        )
     if labels.ndim == 1 and labels.shape[0] == 10 and len(ref) != 10:
-        return False, tr(lang, "predict_labels returned 10 values instead of one per row: argmax "
-                         "was taken over axis 0 (the samples); use axis=-1",
-                         "predict_labels が各行に 1 つではなく 10 個の値を返しています。argmax を "
-                         "axis=0(サンプル方向)で取っています。axis=-1 を使ってください")
+        return False, tr(
+            lang,
+            "predict_labels returned 10 values instead of one per row: argmax "
+            "was taken over axis 0 (the samples); use axis=-1",
+            "predict_labels が各行に 1 つではなく 10 個の値を返しています。argmax を "
+            "axis=0(サンプル方向)で取っています。axis=-1 を使ってください",
+        )
     flat = labels.reshape(-1)
     if flat.shape[0] != len(ref):
-        return False, tr(lang, f"predict_labels returned shape {labels.shape}; expected "
-                         f"({len(ref)},)", f"predict_labels の形が {labels.shape} です。"
-                         f"({len(ref)},) が期待されます")
+        return False, tr(
+            lang,
+            f"predict_labels returned shape {labels.shape}; expected ({len(ref)},)",
+            f"predict_labels の形が {labels.shape} です。({len(ref)},) が期待されます",
+        )
     if flat.dtype.kind == "f" and not np.all(np.equal(np.mod(flat, 1), 0)):
-        return False, tr(lang, "predict_labels returned fractions, not class numbers",
-                         "predict_labels がクラス番号ではなく小数を返しています")
+        return False, tr(
+            lang,
+            "predict_labels returned fractions, not class numbers",
+            "predict_labels がクラス番号ではなく小数を返しています",
+        )
     agree = float(np.mean(flat.astype("int64") == ref))
     if agree < 1.0:
-        return False, tr(lang, f"{agree:.0%} of the labels match the model's predicted classes",
-                         f"ラベルのうちモデルの予測クラスと一致するのは {agree:.0%} です")
-    return True, tr(lang, "one integer class per row, matching the model",
-                    "各行に整数クラス 1 つ(モデルの予測と一致)")
+        return False, tr(
+            lang,
+            f"{agree:.0%} of the labels match the model's predicted classes",
+            f"ラベルのうちモデルの予測クラスと一致するのは {agree:.0%} です",
+        )
+    return True, tr(
+        lang,
+        "one integer class per row, matching the model",
+        "各行に整数クラス 1 つ(モデルの予測と一致)",
+    )
 
 
 def _scores_verdict(ev: Evidence, ref: list[float], lang: str) -> tuple[bool, str]:
     r = ev.report
     assert r is not None
     if r.scores_dict_keys is not None:
-        return False, tr(lang, "test_scores returned a dict; return the tuple (loss, accuracy)",
-                         "test_scores が dict を返しています。(loss, accuracy) のタプルを返してください")
+        return False, tr(
+            lang,
+            "test_scores returned a dict; return the tuple (loss, accuracy)",
+            "test_scores が dict を返しています。(loss, accuracy) のタプルを返してください",
+        )
     got = r.scores
     if got is None or len(got) != 2:
-        return False, tr(lang, "test_scores must return two numbers: (loss, accuracy)",
-                         "test_scores は 2 つの数値 (loss, accuracy) を返す必要があります")
+        return False, tr(
+            lang,
+            "test_scores must return two numbers: (loss, accuracy)",
+            "test_scores は 2 つの数値 (loss, accuracy) を返す必要があります",
+        )
     loss, acc = ref
 
     def close(a: float, b: float) -> bool:
         return math.isfinite(a) and abs(a - b) <= 1e-4 * max(1.0, abs(b))
 
     if close(got[0], loss) and close(got[1], acc):
-        return True, tr(lang, f"(loss {loss:.4f}, accuracy {acc:.4f})",
-                        f"(loss {loss:.4f}, accuracy {acc:.4f})")
+        return True, tr(
+            lang, f"(loss {loss:.4f}, accuracy {acc:.4f})", f"(loss {loss:.4f}, accuracy {acc:.4f})"
+        )
     if close(got[0], acc) and close(got[1], loss):
-        return False, tr(lang, "the values are swapped: return (loss, accuracy), loss first",
-                         "値が逆です。(loss, accuracy) の順で、損失を先に返してください")
-    return False, tr(lang, f"got ({got[0]:.4f}, {got[1]:.4f}); model.evaluate gives "
-                     f"({loss:.4f}, {acc:.4f})", f"({got[0]:.4f}, {got[1]:.4f}) が返りました。"
-                     f"model.evaluate の値は ({loss:.4f}, {acc:.4f}) です")
+        return False, tr(
+            lang,
+            "the values are swapped: return (loss, accuracy), loss first",
+            "値が逆です。(loss, accuracy) の順で、損失を先に返してください",
+        )
+    return False, tr(
+        lang,
+        f"got ({got[0]:.4f}, {got[1]:.4f}); model.evaluate gives ({loss:.4f}, {acc:.4f})",
+        f"({got[0]:.4f}, {got[1]:.4f}) が返りました。"
+        f"model.evaluate の値は ({loss:.4f}, {acc:.4f}) です",
+    )
 
 
 # -- lr-schedule ----------------------------------------------------------------------------------
@@ -203,21 +288,43 @@ def judge_lr(ev: Evidence, ctx: Context) -> Verdicts:
     assert r is not None
     lr = ev.inspect.lr if ev.inspect else None
     if r.object_kind == "schedule":
-        return fail_all(ids, tr(lang, "make_optimizer returned the schedule itself; pass it to "
-                                "keras.optimizers.Adam(learning_rate=schedule) and return the "
-                                "optimizer", "make_optimizer がスケジュールそのものを返しています。"
-                                "keras.optimizers.Adam(learning_rate=schedule) に渡して"
-                                "オプティマイザを返してください"), lang)
+        return fail_all(
+            ids,
+            tr(
+                lang,
+                "make_optimizer returned the schedule itself; pass it to "
+                "keras.optimizers.Adam(learning_rate=schedule) and return the "
+                "optimizer",
+                "make_optimizer がスケジュールそのものを返しています。"
+                "keras.optimizers.Adam(learning_rate=schedule) に渡して"
+                "オプティマイザを返してください",
+            ),
+            lang,
+        )
     if lr is None or r.object_kind != "optimizer" or lr.error:
         returned = r.calls["make_optimizer"].returned
-        return fail_all(ids, tr(lang, f"make_optimizer must return a Keras optimizer, got "
-                                f"{returned}", f"make_optimizer は Keras のオプティマイザを返す必要が"
-                                f"あります({returned} が返りました)"), lang)
+        return fail_all(
+            ids,
+            tr(
+                lang,
+                f"make_optimizer must return a Keras optimizer, got {returned}",
+                f"make_optimizer は Keras のオプティマイザを返す必要が"
+                f"あります({returned} が返りました)",
+            ),
+            lang,
+        )
     out: Verdicts = {}
     is_adam = (lr.class_ or "").lower() == "adam"
-    out["returns-optimizer"] = (is_adam, "Adam" if is_adam else tr(
-        lang, f"the optimizer is {lr.class_}; the task asks for Adam",
-        f"オプティマイザが {lr.class_} です。課題では Adam を指定しています"))
+    out["returns-optimizer"] = (
+        is_adam,
+        "Adam"
+        if is_adam
+        else tr(
+            lang,
+            f"the optimizer is {lr.class_}; the task asks for Adam",
+            f"オプティマイザが {lr.class_} です。課題では Adam を指定しています",
+        ),
+    )
     want = ctx.reference["lr"]
     got = lr.values
 
@@ -230,46 +337,86 @@ def judge_lr(ev: Evidence, ctx: Context) -> Verdicts:
         return g is not None and abs(g - w) <= 1e-6 + 1e-4 * abs(w)
 
     if lr.schedule is None:
-        msg = tr(lang, f"the learning rate is a constant {got[0]:g}: pass an ExponentialDecay "
-                 "schedule as learning_rate", f"学習率が定数 {got[0]:g} です。learning_rate に "
-                 "ExponentialDecay のスケジュールを渡してください")
+        msg = tr(
+            lang,
+            f"the learning rate is a constant {got[0]:g}: pass an ExponentialDecay "
+            "schedule as learning_rate",
+            f"学習率が定数 {got[0]:g} です。learning_rate に "
+            "ExponentialDecay のスケジュールを渡してください",
+        )
         return out | {"initial": (same(0), msg), "decay": (False, msg), "smooth": (False, msg)}
     g0, w0 = at(0)
-    out["initial"] = (same(0), tr(lang, f"lr at step 0: {g0:g} (wanted {w0:g})",
-                                  f"ステップ 0 の学習率: {g0:g}(期待値 {w0:g})"))
+    out["initial"] = (
+        same(0),
+        tr(
+            lang,
+            f"lr at step 0: {g0:g} (wanted {w0:g})",
+            f"ステップ 0 の学習率: {g0:g}(期待値 {w0:g})",
+        ),
+    )
     decay_ok = all(same(s) for s in (1000, 2000, 5000))
     g2, w2 = at(2000)
-    out["decay"] = (decay_ok, tr(lang, f"lr at step 2000: {g2:g} (wanted {w2:g})",
-                                 f"ステップ 2000 の学習率: {g2:g}(期待値 {w2:g})"))
+    out["decay"] = (
+        decay_ok,
+        tr(
+            lang,
+            f"lr at step 2000: {g2:g} (wanted {w2:g})",
+            f"ステップ 2000 の学習率: {g2:g}(期待値 {w2:g})",
+        ),
+    )
     g15, w15 = at(1500)
     staircase = bool(lr.schedule_config.get("staircase"))
-    msg = tr(lang, f"lr at step 1500: {g15:g} (wanted {w15:.6g})",
-             f"ステップ 1500 の学習率: {g15:g}(期待値 {w15:.6g})")
+    msg = tr(
+        lang,
+        f"lr at step 1500: {g15:g} (wanted {w15:.6g})",
+        f"ステップ 1500 の学習率: {g15:g}(期待値 {w15:.6g})",
+    )
     if staircase:
-        msg += tr(lang, ": staircase=True makes it drop in steps; the task wants a smooth decay",
-                  "。staircase=True だと階段状に下がります。課題は滑らかな減衰です")
+        msg += tr(
+            lang,
+            ": staircase=True makes it drop in steps; the task wants a smooth decay",
+            "。staircase=True だと階段状に下がります。課題は滑らかな減衰です",
+        )
     out["smooth"] = (same(1500) and same(500), msg)
     return out
 
 
 RECIPES: dict[str, Recipe] = {
     "compile-multiclass": Recipe(
-        ("returns-model", "loss", "optimizer", "metric", "trains"), _model("compile_model"),
-        {"loss": ["sparse_categorical_crossentropy"], "metric": "accuracy", "units": 10,
-         "activations": ["softmax"]},
+        ("returns-model", "loss", "optimizer", "metric", "trains"),
+        _model("compile_model"),
+        {
+            "loss": ["sparse_categorical_crossentropy"],
+            "metric": "accuracy",
+            "units": 10,
+            "activations": ["softmax"],
+        },
     ),
     "binary-classifier": Recipe(
-        ("returns-model", "output", "loss", "optimizer-metric", "trains"), _model("build_model"),
-        {"loss": ["binary_crossentropy"], "metric": "accuracy", "units": 1,
-         "activations": ["sigmoid"]},
+        ("returns-model", "output", "loss", "optimizer-metric", "trains"),
+        _model("build_model"),
+        {
+            "loss": ["binary_crossentropy"],
+            "metric": "accuracy",
+            "units": 1,
+            "activations": ["sigmoid"],
+        },
     ),
     "regressor": Recipe(
-        ("returns-model", "output", "loss", "metric", "trains"), _model("build_model"),
+        ("returns-model", "output", "loss", "metric", "trains"),
+        _model("build_model"),
         {"loss": ["mse", "mae", "huber"], "metric": "mae", "units": 1, "activations": ["linear"]},
     ),
     "fit-validation": Recipe(
-        ("returns-history", "batch-epochs", "validation-split", "early-stopping",
-         "stops-and-restores"), judge_fit, {},
+        (
+            "returns-history",
+            "batch-epochs",
+            "validation-split",
+            "early-stopping",
+            "stops-and-restores",
+        ),
+        judge_fit,
+        {},
     ),
     "evaluate-predict": Recipe(("labels", "scores"), judge_evaluate, {}),
     "lr-schedule": Recipe(("returns-optimizer", "initial", "decay", "smooth"), judge_lr, {}),

@@ -62,8 +62,13 @@ def status_table(out: Console, rows: list[UnitStatus], title: str) -> None:
 def status_json(rows: list[UnitStatus]) -> str:
     return json.dumps(
         [
-            {"unit": r.unit.id, "kind": r.unit.kind, "title": r.title, "state": r.state,
-             "detail": r.detail}
+            {
+                "unit": r.unit.id,
+                "kind": r.unit.kind,
+                "title": r.title,
+                "state": r.state,
+                "detail": r.detail,
+            }
             for r in rows
         ],
         ensure_ascii=False,

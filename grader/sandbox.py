@@ -5,8 +5,11 @@ This module must stay light: it never imports tensorflow, keras or numpy (the zy
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -30,15 +33,12 @@ EXIT_MEMORY = 86  # the child exits with this after MemoryError / ResourceExhaus
 EXIT_ISOLATION = 87  # the child could not isolate itself (the job never ran)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Environment shared by the zygote and every child; no secret of the caller's leaks through it.
-BASE_ENV = {
-    "LANG": "C.UTF-8",
-    "TF_CPP_MIN_LOG_LEVEL": "3",
-    "PYTHONHASHSEED": "0",
-    "CUDA_VISIBLE_DEVICES": "",
-    "OMP_NUM_THREADS": "1",
-    "TF_NUM_INTRAOP_THREADS": "1",
-    "TF_NUM_INTEROP_THREADS": "1",
-}
+BASE_ENV = {"LANG": "C.UTF-8", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0"}
+BASE_ENV["CUDA_VISIBLE_DEVICES"] = ""
+# One thread each, so that training is deterministic and a job cannot hog the machine's cores.
+BASE_ENV.update(
+    dict.fromkeys(["OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"], "1")
+)
 SAFE_PATH = os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"])
 _HEADER = struct.Struct("!I")
 _MAX_MESSAGE = 512 * 1024 * 1024
@@ -46,14 +46,10 @@ _START_TIMEOUT = 180.0  # importing keras on a loaded machine can take a while
 _REPLY_TIMEOUT = 30.0  # the zygote answers "started" right after fork
 _KILL_GRACE = 60.0  # killing and reaping a fork bomb after a timeout
 _TAIL_BYTES = 8192
-_ALLOC_MARKERS = (
-    "bad_alloc",
-    "memoryerror",
-    "cannot allocate memory",
-    "out of memory",
-    "failed to allocate",
-    "resourceexhausted",
-    "oom when allocating",
+_ALLOC_FAILURE = re.compile(
+    r"bad_alloc|MemoryError|cannot allocate memory|out of memory|failed to allocate"
+    r"|ResourceExhausted|OOM when allocating",
+    re.IGNORECASE,
 )
 
 
@@ -118,26 +114,29 @@ def recv_msg(sock: socket.socket) -> tuple[dict[str, Any] | None, list[int]]:
 
 
 # -- /proc scans, shared with the zygote -----------------------------------------------------------
-def proc_table() -> list[tuple[int, int, str]]:
-    """(pid, ppid, state) of every process visible in /proc."""
+def proc_table() -> list[tuple[int, int, str, int]]:
+    """(pid, ppid, state, real uid) of every process; status, as /proc/PID may be root-owned."""
     rows = []
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                data = f.read().decode(errors="replace")
-        except OSError:
-            continue
-        fields = data[data.rfind(")") + 2 :].split()  # the command name may contain spaces
-        rows.append((int(entry), int(fields[1]), fields[0]))
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/status") as f:
+                    fields = dict(line.split(":", 1) for line in f if ":" in line)
+                row = (
+                    int(fields["PPid"]),
+                    fields["State"].split()[0],
+                    int(fields["Uid"].split()[0]),
+                )
+            except (OSError, KeyError, ValueError, IndexError):
+                continue  # gone meanwhile
+            rows.append((int(entry), *row))
     return rows
 
 
 def descendants(root: int) -> list[int]:
     """Live (non-zombie) processes below `root` in the parent tree."""
     children: dict[int, list[tuple[int, str]]] = {}
-    for pid, ppid, state in proc_table():
+    for pid, ppid, state, _uid in proc_table():
         children.setdefault(ppid, []).append((pid, state))
     found, stack = [], [root]
     while stack:
@@ -149,29 +148,13 @@ def descendants(root: int) -> list[int]:
 
 
 def processes_of_uid(uid: int) -> list[int]:
-    """Live processes whose real uid is `uid` (read from status: /proc/PID may be root-owned)."""
-    found = []
-    for pid, _ppid, state in proc_table():
-        if state == "Z":
-            continue
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                for line in f:
-                    if line.startswith("Uid:"):
-                        if int(line.split()[1]) == uid:
-                            found.append(pid)
-                        break
-        except (OSError, ValueError):
-            continue
-    return found
+    return [pid for pid, _ppid, state, real in proc_table() if real == uid and state != "Z"]
 
 
 def kill_pids(pids: Sequence[int]) -> None:
     for pid in pids:
-        try:
+        with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
 
 
 def classify(
@@ -189,10 +172,8 @@ def classify(
     if exit_code == EXIT_MEMORY:
         return "memory", exit_code, sig, memory
     # TensorFlow aborts when an allocation fails; RLIMIT_AS is always in force in the child.
-    alloc = any(marker in output_tail.lower() for marker in _ALLOC_MARKERS)
-    if sig == signal.SIGABRT or (
-        sig in (signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL) and alloc
-    ):
+    alloc = _ALLOC_FAILURE.search(output_tail) is not None
+    if sig == signal.SIGABRT or (sig in (signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL) and alloc):
         return "memory", exit_code, sig, memory
     if sig is not None:
         name = signal.Signals(sig).name if sig in signal.valid_signals() else "?"
@@ -255,6 +236,7 @@ class Sandbox:
         self._proc: subprocess.Popen[bytes] | None = None
         self._sock: socket.socket | None = None
         self._home: str | None = None
+        self._slot_lock: int | None = None
         self._lock = threading.RLock()
 
     @property
@@ -285,19 +267,16 @@ class Sandbox:
                 except (OSError, subprocess.TimeoutExpired):
                     pass
             self._discard()
+            if self._slot_lock is not None:
+                os.close(self._slot_lock)
+                self._slot_lock = None
 
     def run(self, job: str, workdir: Path, payload: dict[str, Any], limits: Limits) -> RunResult:
         workdir = Path(workdir).resolve()
         if not workdir.is_dir():
             raise SandboxError(f"sandbox workdir {workdir} is not a directory")
-        request = {
-            "op": "run",
-            "job": job,
-            "workdir": str(workdir),
-            "payload": payload,
-            "limits": asdict(limits),
-            "uid": self.job_uid,
-        }
+        request: dict[str, Any] = {"op": "run", "job": job, "workdir": str(workdir)}
+        request.update(payload=payload, limits=asdict(limits), uid=self.job_uid)
         json.dumps(request)  # fail here, in the caller, if the payload is not JSON
         with self._lock:
             for attempt in (1, 2):
@@ -311,7 +290,24 @@ class Sandbox:
         raise AssertionError("unreachable")
 
     # -- internals ---------------------------------------------------------------------------------
+    def _claim_slot(self) -> None:
+        """Cleanup kills every process of the job uid: two live sandboxes must not share one."""
+        if self.job_uid is None or self._slot_lock is not None:
+            return
+        folder = "/run" if os.access("/run", os.W_OK) else tempfile.gettempdir()
+        path = os.path.join(folder, f"learn-keras-sandbox-{self.job_uid}.lock")
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            raise SandboxError(
+                f"sandbox uid {self.job_uid} is in use by another process: choose another slot"
+            ) from exc
+        self._slot_lock = fd
+
     def _start(self) -> None:
+        self._claim_slot()
         self._home = tempfile.mkdtemp(prefix="sandbox-zygote-")
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = dict(BASE_ENV, PATH=SAFE_PATH, HOME=self._home, PYTHONPATH=str(REPO_ROOT))
@@ -391,6 +387,8 @@ class Sandbox:
         timed_out, done, pid = False, None, None
         try:
             reply = self._recv(start + _REPLY_TIMEOUT)
+            if reply is not None and reply.get("op") == "error":
+                raise SandboxError(f"the sandbox failed: {reply.get('error')}")
             if reply is None or reply.get("op") != "started":
                 raise _ZygoteLost(f"unexpected reply {reply!r}")
             pid = int(reply["pid"])
@@ -411,37 +409,29 @@ class Sandbox:
             drain.finish()
         wall = time.monotonic() - start
         output = drain.head.decode("utf-8", errors="replace")
-        base = {
-            "output": output,
-            "output_truncated": drain.total > len(drain.head),
-            "output_total_bytes": drain.total,
-            "wall_time": wall,
-        }
+
+        def result(status: str, code: int | None, sig: int | None, reason: str) -> RunResult:
+            truncated = drain.total > len(drain.head)
+            return RunResult(status, code, sig, output, truncated, drain.total, wall, reason)
+
         if done is None:
-            status = "timeout" if timed_out else "error"
-            reason = (
-                f"time limit of {limits.wall_seconds:g} s exceeded"
-                if timed_out
-                else "the sandbox zygote died while the job was running"
-            )
-            return RunResult(status=status, exit_code=None, signal=None, reason=reason, **base)
+            if timed_out:
+                return result(
+                    "timeout", None, None, f"time limit of {limits.wall_seconds:g} s exceeded"
+                )
+            return result("error", None, None, "the sandbox zygote died while the job was running")
         if done.get("op") != "done":
             raise SandboxError(f"the sandbox failed: {done.get('error', done)}")
         if not done["isolated"] and not timed_out:
             raise SandboxError(f"the sandbox could not isolate the job:\n{output[-3000:]}")
         tail = drain.tail.decode("utf-8", errors="replace")
-        status, code, sig, reason = classify(
-            int(done["status"]), timed_out, float(done["cpu"]), limits, tail
-        )
-        return RunResult(status=status, exit_code=code, signal=sig, reason=reason, **base)
+        return result(*classify(int(done["status"]), timed_out, float(done["cpu"]), limits, tail))
 
     def _kill_job_remains(self, pid: int | None) -> None:
         """Best effort without the zygote: the job's process group, then (as root) its uid."""
         if pid is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.killpg(pid, signal.SIGKILL)
-            except OSError:
-                pass
         if self._proc is not None:
             kill_pids(descendants(self._proc.pid))
         if self.job_uid is not None:
@@ -460,7 +450,6 @@ class Sandbox:
                 kill_pids(descendants(proc.pid))
                 proc.kill()
             proc.wait()
-            self._proc = None
         if self.job_uid is not None and processes_of_uid(self.job_uid):
             self._kill_job_remains(None)
         if self._sock is not None:

@@ -39,10 +39,13 @@ def _data_path(data: Any, loc: Loc) -> Loc:
     path: list[str | int] = []
     cur = data
     for part in loc:
-        if isinstance(cur, dict) and part in cur:
-            cur = cur[part]
-            path.append(part)
-        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+        if (
+            isinstance(cur, dict)
+            and part in cur
+            or isinstance(cur, list)
+            and isinstance(part, int)
+            and 0 <= part < len(cur)
+        ):
             cur = cur[part]
             path.append(part)
         elif isinstance(cur, dict) and isinstance(part, str) and not _is_tag(part):
@@ -114,8 +117,10 @@ def load_model(model: type[M], path: Path, display: str, *, schema: int = 1) -> 
     version = data.get("schema")
     if isinstance(version, int) and version > schema:
         raise ContentError(
-            [f"{display}:{lines.get(('schema',), 1)}: schema: version {version} is newer than "
-             f"this release understands ({schema}); upgrade learn-keras"]
+            [
+                f"{display}:{lines.get(('schema',), 1)}: schema: version {version} is newer than "
+                f"this release understands ({schema}); upgrade learn-keras"
+            ]
         )
     try:
         return model.model_validate(data)

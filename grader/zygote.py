@@ -6,6 +6,7 @@ never run a TensorFlow op itself: children forked after one would inherit a brok
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import importlib
 import os
@@ -52,10 +53,8 @@ def _reset_signals() -> None:
     for sig in signal.valid_signals():
         if sig in (signal.SIGKILL, signal.SIGSTOP):
             continue
-        try:
+        with contextlib.suppress(OSError, ValueError):
             signal.signal(sig, signal.SIG_DFL)
-        except (OSError, ValueError):
-            pass
     # Python programs expect EPIPE/EFBIG errors rather than dying on these two signals.
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -87,8 +86,11 @@ def _isolate_network(is_root: bool) -> None:
         uid, gid = os.getuid(), os.getgid()
         if _libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0:
             # Map ourselves onto ourselves, or file creation fails with EOVERFLOW.
-            for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"),
-                               ("gid_map", f"{gid} {gid} 1")):
+            for name, text in (
+                ("setgroups", "deny"),
+                ("uid_map", f"{uid} {uid} 1"),
+                ("gid_map", f"{gid} {gid} 1"),
+            ):
                 with open(f"/proc/self/{name}", "w") as f:
                     f.write(text)
             return
@@ -202,18 +204,16 @@ def _run_job(job: str, payload: Any) -> NoReturn:
         else:
             print(exc.code, file=sys.stderr)
             code = 1
-    except BaseException as exc:  # noqa: BLE001 (the job's failure is its result)
+    except BaseException as exc:  # the job's failure is its result
         try:
             traceback.print_exc()
-        except BaseException:  # noqa: BLE001 (no memory left even for the traceback)
+        except BaseException:  # no memory left even for that
             os.write(2, b"\nMemoryError\n")
         memory = isinstance(exc, MemoryError) or type(exc).__name__ == "ResourceExhaustedError"
         code = EXIT_MEMORY if memory else 1
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(BaseException):  # a closed stream must not change the code
             stream.flush()
-        except BaseException:  # noqa: BLE001, S110 (a closed stream must not change the code)
-            pass
     os._exit(code if 0 <= code <= 255 else 1)
 
 
@@ -226,11 +226,14 @@ def _child(req: dict[str, Any], out_fd: int, status_fd: int) -> NoReturn:
     os.dup2(out_fd, 2)
     os.dup2(status_fd, 3)
     os.closerange(4, os.sysconf("SC_OPEN_MAX"))  # above all, the socket to the trusted side
-    sys.stdout = open(1, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)
-    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)
+    # Line-buffered, so prints and a traceback interleave in the order they happened.
+    sys.stdout, sys.stderr = (
+        open(fd, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)  # noqa: SIM115
+        for fd in (1, 2)
+    )
     try:
         _isolate(req)
-    except BaseException:  # noqa: BLE001 (reported through the missing status byte)
+    except BaseException:  # told by the missing status byte
         traceback.print_exc()
         sys.stderr.flush()
         os._exit(EXIT_ISOLATION)
@@ -251,7 +254,7 @@ def _reap() -> None:
 
 
 def _kill_as(uid: int) -> None:
-    """Kill every process of `uid` from a helper that becomes `uid` (kill(-1) spares only itself)."""
+    """Kill every process of `uid` from a helper that becomes `uid`: kill(-1) spares only itself."""
     pid = os.fork()
     if pid == 0:
         try:
@@ -296,10 +299,8 @@ def _wait(sock: socket.socket, pid: int, pidfd: int) -> tuple[bool, bool]:
         if msg is None or msg.get("op") == "kill":
             # kill(pid) too: before its setsid() the child is not yet a group leader.
             for kill in (os.kill, os.killpg):
-                try:
+                with contextlib.suppress(OSError):
                     kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
             if msg is None:
                 poller.unregister(sock)
                 return killed, True
@@ -344,7 +345,8 @@ def _serve(sock: socket.socket, req: dict[str, Any], out_fd: int) -> bool:
     if gone:
         return False
     cpu = usage.ru_utime + usage.ru_stime
-    send_msg(sock, {"op": "done", "status": status, "cpu": cpu, "isolated": isolated, "killed": killed})
+    done = {"op": "done", "status": status, "cpu": cpu, "isolated": isolated, "killed": killed}
+    send_msg(sock, done)
     return True
 
 
@@ -358,7 +360,7 @@ def main() -> None:
         sys.path[:0] = init["sys_path"]
         for name in ("numpy", *init["preload"]):
             importlib.import_module(name)
-    except BaseException:  # noqa: BLE001 (reported to the trusted side)
+    except BaseException:  # reported to the trusted side
         send_msg(sock, {"op": "error", "error": traceback.format_exc()})
         return
     send_msg(sock, {"op": "ready", "pid": os.getpid()})

@@ -1,0 +1,5 @@
+"""`python -m grader` runs the `learn` command."""
+
+from grader.cli import main
+
+main()

@@ -1,0 +1,274 @@
+"""The learner's commands, checked by the exact text a person sees and the exit code."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from grader.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def items(lesson: str, lang: str = "en") -> list[dict]:
+    data = yaml.safe_load((REPO / "quizzes" / lang / f"{lesson}.yaml").read_text(encoding="utf-8"))
+    return data["items"]
+
+
+def right_answer(item: dict) -> list[str]:
+    kind = item["type"]
+    if kind == "single":
+        return [next(c["text"] for c in item["choices"] if c.get("correct"))]
+    if kind == "multiple":
+        return [",".join(str(n) for n in range(0))] if False else _multi(item)
+    if kind == "numeric":
+        return [str(item["answer"])]
+    if kind == "ordering":
+        return list(item["steps"])
+    if kind == "truefalse":
+        return [str(item["answer"]).lower()]
+    return [item["accept"][0]]
+
+
+def _multi(item: dict) -> list[str]:
+    return [c["text"] for c in item["choices"] if c.get("correct")]
+
+
+def learn(runner: CliRunner, *args: str, input: str | None = None):
+    return runner.invoke(main, ["--lang", "en", *args], input=input, catch_exceptions=False)
+
+
+def answer_all(runner: CliRunner, lesson: str) -> None:
+    for item in items(lesson):
+        if item["type"] in ("multiple", "ordering"):
+            continue  # answered below through labels
+        result = learn(runner, "answer", item["id"], *right_answer(item), "--json")
+        assert json.loads(result.output)["correct"] is True, item["id"]
+    quiz = json.loads(learn(runner, "quiz", lesson, "--json").output)
+    for view in quiz["items"]:
+        item = next(i for i in items(lesson) if i["id"] == view["id"])
+        if item["type"] == "multiple":
+            labels = [c["label"] for c in view["choices"] if c["text"] in _multi(item)]
+        elif item["type"] == "ordering":
+            where = {c["text"]: c["label"] for c in view["steps"]}
+            labels = [where[s] for s in item["steps"]]
+        else:
+            continue
+        result = learn(runner, "answer", item["id"], *labels, "--json")
+        assert json.loads(result.output)["correct"] is True, item["id"]
+
+
+def test_next_walks_lesson_quiz_exercise_then_lesson_two(runner: CliRunner, tmp_path: Path) -> None:
+    first = learn(runner, "next")
+    assert first.exit_code == 0
+    assert "Lesson done. Continue with: learn next" in first.output
+    second = learn(runner, "next", "--no-interactive")
+    assert "[1/" in second.output
+    assert "Answer with: learn answer training-basics/" in second.output
+    answer_all(runner, "training-basics")
+    ex = learn(runner, "next")
+    starter = tmp_path / "ws" / "compile-multiclass.py"
+    assert f"Starter written to {starter}" in ex.output
+    assert "learn submit compile-multiclass" in ex.output
+    assert starter.read_text() == (REPO / "exercises/compile-multiclass/starter.py").read_text()
+    assert "fit-validation" in learn(runner, "next").output
+    assert "evaluate-predict" in learn(runner, "next").output
+    lesson2 = learn(runner, "next")
+    assert "Lesson done." in lesson2.output
+    status = json.loads(learn(runner, "status", "--json").output)
+    states = {row["unit"]: row["state"] for row in status}
+    assert states["lesson:training-basics"] == "done"
+    assert states["quiz:training-basics"] == "done"
+    assert states["exercise:compile-multiclass"] == "started"
+    assert states["lesson:losses-optimizers"] == "done"
+    assert states["quiz:losses-optimizers"] == "new"
+
+
+def test_interactive_quiz_gives_feedback_and_a_score(runner: CliRunner) -> None:
+    learn(runner, "next")
+    quiz = items("training-basics")
+    answers = []
+    for item in quiz:
+        if item["type"] in ("single", "numeric", "truefalse", "short"):
+            answers.append(
+                " ".join(right_answer(item)) if item["type"] != "single" else right_answer(item)[0]
+            )
+        else:
+            answers.append("Z")  # invalid first: the prompt repeats, then a wrong-but-valid answer
+            answers.append(" ".join("ABCDEFGH"[: len(item.get("choices") or item["steps"])]))
+    result = runner.invoke(
+        main, ["--lang", "en", "next", "--interactive"], input="\n".join(answers) + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Correct!" in result.output
+    assert "Error: 'Z' is not one of the choices" in result.output
+    assert "Quiz finished. Continue with: learn next" in result.output
+    assert "Score: " in result.output
+
+
+def test_answer_by_label_and_text(runner: CliRunner) -> None:
+    result = learn(runner, "answer", "training-basics/validation-split", "20%", "--json")
+    data = json.loads(result.output)
+    assert data["item"] == "training-basics/validation-split"
+    assert data["correct"] is True
+    assert data["explanation"]
+    quiz = json.loads(learn(runner, "quiz", "training-basics", "--json").output)
+    view = next(v for v in quiz["items"] if v["id"] == "training-basics/validation-split")
+    wrong = next(c["label"] for c in view["choices"] if c["text"] == "80%")
+    again = json.loads(learn(runner, "answer", view["id"], wrong, "--json").output)
+    assert again["correct"] is False
+
+
+def test_quiz_json_has_no_answer_key(runner: CliRunner) -> None:
+    text = learn(runner, "quiz", "losses-optimizers", "--json").output
+    data = json.loads(text)
+    assert len(data["items"]) >= 10
+    assert '"correct"' not in text and '"accept"' not in text and '"answer"' not in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "code"),
+    [
+        (
+            ["answer", "training-basics/validation-split", "E"],
+            "Error: 'E' is not one of the choices A-D\n",
+            2,
+        ),
+        (
+            ["answer", "training-basics/batches-per-epoch", "lots"],
+            "Error: 'lots' is not a number\n",
+            2,
+        ),
+        (
+            ["answer", "training-basics/nope", "A"],
+            "Error: unknown quiz item 'training-basics/nope'\n",
+            2,
+        ),
+        (
+            ["lesson", "nope"],
+            "Error: unknown unit 'lesson:nope'; see `learn status` for the unit ids\n",
+            2,
+        ),
+        (
+            ["reset", "nope", "--yes"],
+            "Error: unknown unit 'nope'; see `learn status` for the unit ids\n",
+            2,
+        ),
+        (
+            ["start", "nope"],
+            "Error: unknown exercise 'nope' (known: compile-multiclass, "
+            "fit-validation, evaluate-predict, binary-classifier, regressor, lr-schedule)\n",
+            2,
+        ),
+    ],
+)
+def test_bad_input_is_one_clear_message_and_stores_nothing(
+    runner: CliRunner, args: list[str], message: str, code: int, learn_env: Path
+) -> None:
+    result = runner.invoke(main, ["--lang", "en", *args])
+    assert result.output == message
+    assert result.exit_code == code
+    status = json.loads(learn(runner, "status", "--json").output)
+    assert all(row["state"] == "new" for row in status)
+
+
+def test_resume_after_restart_and_reset(runner: CliRunner) -> None:
+    learn(runner, "next")
+    learn(runner, "answer", "training-basics/validation-split", "20%")
+    fresh = CliRunner()  # a new process would open the same database
+    out = learn(fresh, "next", "--no-interactive").output
+    assert "training-basics/validation-split" not in out.split("Answer with")[1]
+    declined = fresh.invoke(main, ["--lang", "en", "reset", "training-basics"], input="n\n")
+    assert declined.exit_code == 1
+    assert "Forget progress for training-basics? [y/N]" in declined.output
+    done = fresh.invoke(main, ["--lang", "en", "reset", "training-basics"], input="y\n")
+    assert done.output.endswith("Progress reset: lesson:training-basics, quiz:training-basics\n")
+    assert "Lesson done." in learn(fresh, "next").output
+
+
+def test_both_languages(runner: CliRunner) -> None:
+    ja = runner.invoke(main, ["--lang", "ja", "next"])
+    assert "レッスン完了です。次へ進むには: learn next" in ja.output
+    ja_quiz = runner.invoke(main, ["--lang", "ja", "next", "--no-interactive"]).output
+    assert "解答するには: learn answer training-basics/" in ja_quiz
+    en_quiz = learn(runner, "next", "--no-interactive").output
+    assert "Answer with: learn answer training-basics/" in en_quiz
+    verdict = runner.invoke(
+        main, ["--lang", "ja", "answer", "training-basics/validation-split", "20%"]
+    ).output
+    assert verdict.startswith("正解です!")
+
+
+def test_lang_from_environment(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    assert "レッスン完了です。" in runner.invoke(main, ["next"]).output
+
+
+def test_start_never_overwrites_edits(runner: CliRunner, tmp_path: Path) -> None:
+    learn(runner, "start", "regressor")
+    target = tmp_path / "ws" / "regressor.py"
+    target.write_text("# my work\n")
+    kept = learn(runner, "start", "regressor")
+    assert "already exists and was kept (use --force to overwrite)" in kept.output
+    assert target.read_text() == "# my work\n"
+    learn(runner, "start", "regressor", "--force")
+    assert target.read_text() != "# my work\n"
+
+
+def test_hints_revealed_one_at_a_time(runner: CliRunner) -> None:
+    first = learn(runner, "hint", "binary-classifier").output
+    assert first.startswith("1. ") and "2. " not in first
+    second = learn(runner, "hint", "binary-classifier").output
+    assert "2. " in second
+    third = learn(runner, "hint", "binary-classifier").output
+    assert third.endswith("No more hints.\n")
+
+
+def test_corrupted_progress_database(runner: CliRunner, learn_env: Path) -> None:
+    db = learn_env / "progress" / "keras-training.db"
+    db.parent.mkdir(parents=True)
+    db.write_bytes(b"this is not sqlite" * 100)
+    result = runner.invoke(main, ["--lang", "en", "status"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {db}: the progress database cannot be read")
+    assert db.read_bytes() == b"this is not sqlite" * 100  # left untouched
+
+
+def test_locked_progress_database(runner: CliRunner, learn_env: Path) -> None:
+    learn(runner, "status")
+    db = learn_env / "progress" / "keras-training.db"
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        result = runner.invoke(
+            main, ["--lang", "en", "answer", "training-basics/validation-split", "20%"]
+        )
+    finally:
+        other.execute("ROLLBACK")
+    assert result.exit_code == 1
+    assert "is locked by another process" in result.output
+
+
+@pytest.mark.parametrize("command", [["next"], ["status"], ["quiz", "training-basics", "--json"]])
+def test_non_grading_commands_do_not_import_tensorflow(command: list[str], tmp_path: Path) -> None:
+    code = (
+        "import sys\nfrom grader.cli import main\n"
+        "try:\n    main(['--lang', 'en', *sys.argv[1:]])\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in ('tensorflow', 'keras', 'numpy') if m in sys.modules)\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, *command],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    ).stdout
+    assert out.strip().endswith("HEAVY []")

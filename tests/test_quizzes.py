@@ -1,0 +1,137 @@
+"""Answer checking for every item type: one row per case."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.errors import UsageError
+from grader.quizzes import (
+    Choice,
+    MultipleItem,
+    NumericItem,
+    OrderingItem,
+    ShortItem,
+    SingleItem,
+    TrueFalseItem,
+    check,
+    show,
+)
+
+BASE = {"tags": ["fit-arguments"], "prompt": "q", "explanation": "general"}
+SINGLE = SingleItem(
+    id="l/single",
+    type="single",
+    **BASE,
+    choices=[
+        Choice(text="2%", explanation="too small"),
+        Choice(text="20%", correct=True, explanation="yes"),
+        Choice(text="80%", explanation="that is training"),
+    ],
+)
+MULTI = MultipleItem(
+    id="l/multi",
+    type="multiple",
+    **BASE,
+    choices=[
+        Choice(text="adam", correct=True, explanation="an optimizer"),
+        Choice(text="sgd", correct=True, explanation="an optimizer"),
+        Choice(text="mse", explanation="a loss, not an optimizer"),
+    ],
+)
+NUMERIC = NumericItem(
+    id="l/num",
+    type="numeric",
+    **BASE,
+    answer=0.0081,
+    tolerance=0.00001,
+    mistakes=[{"value": 0.009, "explanation": "decayed once only"}],
+)
+ORDER = OrderingItem(id="l/order", type="ordering", **BASE, steps=["compile", "fit", "evaluate"])
+TF = TrueFalseItem(id="l/tf", type="truefalse", **BASE, answer=False)
+SHORT = ShortItem(
+    id="l/short",
+    type="short",
+    **BASE,
+    accept=["sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"],
+    mistakes=[{"answer": "categorical_crossentropy", "explanation": "one-hot"}],
+)
+
+
+def label_of(item, text: str, learner: str = "me") -> str:
+    shown = show(item, learner)
+    return "ABCDEFGH"[shown.options.index(text)]
+
+
+@pytest.mark.parametrize(
+    ("item", "answer", "correct", "explains"),
+    [
+        (SINGLE, ["20%"], True, "yes"),
+        (SINGLE, ["2%"], False, "too small"),
+        (SINGLE, [" 80% "], False, "that is training"),
+        (MULTI, ["adam", "sgd"], True, "general"),
+        (MULTI, ["adam"], False, "an optimizer"),
+        (MULTI, ["adam,sgd,mse"], False, "a loss, not an optimizer"),
+        (NUMERIC, ["0.0081"], True, "general"),
+        (NUMERIC, ["8.1e-3"], True, "general"),
+        (NUMERIC, ["０．００８１"], True, "general"),
+        (NUMERIC, ["0.009"], False, "decayed once only"),
+        (ORDER, ["compile", "fit", "evaluate"], True, "general"),
+        (ORDER, ["fit", "compile", "evaluate"], False, "general"),
+        (TF, ["false"], True, "general"),
+        (TF, ["いいえ"], True, "general"),
+        (TF, ["yes"], False, "general"),
+        (SHORT, ["SparseCategoricalCrossentropy"], True, "general"),
+        (SHORT, ["'sparse_categorical_crossentropy'"], True, "general"),
+        (SHORT, ["categorical_crossentropy"], False, "one-hot"),
+    ],
+    ids=lambda v: v.id if hasattr(v, "id") else None,
+)
+def test_check_by_text(item, answer, correct, explains) -> None:
+    verdict = check(show(item, "me"), answer)
+    assert verdict.correct is correct
+    assert explains in verdict.explanation
+
+
+def test_labels_follow_the_learners_shuffle() -> None:
+    label = label_of(SINGLE, "20%")
+    assert check(show(SINGLE, "me"), [label]).correct
+    assert check(show(SINGLE, "me"), [label.lower()]).correct
+
+
+def test_multiple_by_joined_labels() -> None:
+    labels = label_of(MULTI, "adam") + label_of(MULTI, "sgd")
+    assert check(show(MULTI, "me"), [labels]).correct
+
+
+def test_ordering_by_labels() -> None:
+    labels = [label_of(ORDER, s) for s in ("compile", "fit", "evaluate")]
+    assert check(show(ORDER, "me"), labels).correct
+
+
+@pytest.mark.parametrize("learner", [f"learner-{n}" for n in range(20)])
+def test_shuffle_is_stable_and_never_presolves_ordering(learner: str) -> None:
+    assert show(SINGLE, learner) == show(SINGLE, learner)
+    assert list(show(ORDER, learner).options) != ORDER.steps
+
+
+def test_answer_key_is_not_positional() -> None:
+    positions = {show(SINGLE, f"l{n}").options.index("20%") for n in range(30)}
+    assert len(positions) > 1
+
+
+@pytest.mark.parametrize(
+    ("item", "answer", "message"),
+    [
+        (SINGLE, ["E"], "'E' is not one of the choices A-C"),
+        (SINGLE, ["42%"], "'42%' is not one of the choices A-C"),
+        (SINGLE, ["A", "B"], "this item takes exactly one choice"),
+        (NUMERIC, ["abc"], "'abc' is not a number"),
+        (ORDER, ["A", "A", "B"], "give every step exactly once, in order, e.g. A B C"),
+        (TF, ["maybe"], "'maybe' is not true or false"),
+        (SHORT, ["  "], "no answer given"),
+    ],
+)
+def test_invalid_answers(item, answer, message) -> None:
+    with pytest.raises(UsageError) as e:
+        check(show(item, "me"), answer)
+    assert str(e.value) == message

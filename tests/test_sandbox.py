@@ -1,0 +1,325 @@
+"""Tests of grader.sandbox: outcomes, limits, containment and isolation of hostile jobs.
+
+The jobs live in tests/sandbox_jobs.py; the zygote finds them through `extra_sys_path`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TESTS_DIR = Path(__file__).resolve().parent
+if str(TESTS_DIR.parent) not in sys.path:
+    sys.path.insert(0, str(TESTS_DIR.parent))
+
+from grader.sandbox import (  # noqa: E402
+    EXIT_MEMORY,
+    Limits,
+    RunResult,
+    Sandbox,
+    SandboxError,
+    classify,
+    descendants,
+    processes_of_uid,
+)
+
+IS_ROOT = os.geteuid() == 0
+needs_root = pytest.mark.skipif(not IS_ROOT, reason="the uid drop only happens when run as root")
+MB = 1024 * 1024
+# Cleanup kills every process of a sandbox's uid, so keep clear of other test runs' sandboxes.
+SLOT = 100 + os.getpid() % 800
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(preload=(), extra_sys_path=[str(TESTS_DIR)], slot=SLOT) as sb:
+        yield sb
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    path = tmp_path / "job"
+    path.mkdir()
+    return path
+
+
+def run(
+    sb: Sandbox, job: str, workdir: Path, payload: dict[str, Any] | None = None, **limits: Any
+) -> RunResult:
+    limits.setdefault("wall_seconds", 20)
+    return sb.run(f"sandbox_jobs:{job}", workdir, payload or {}, Limits(**limits))
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def assert_contained(sb: Sandbox) -> None:
+    """Nothing the job started survives, and a normal job still works."""
+    assert sb.zygote_pid is not None
+    assert descendants(sb.zygote_pid) == []
+    if sb.job_uid is not None:
+        assert processes_of_uid(sb.job_uid) == []
+    fresh = Path(tempfile.mkdtemp(prefix="sandbox-healthy-"))
+    try:
+        result = run(sb, "write_file", fresh, {"text": "still fine"})
+        assert result.status == "ok", result
+        assert (fresh / "result.txt").read_text() == "still fine"
+    finally:
+        for child in sorted(fresh.rglob("*"), reverse=True):
+            child.rmdir() if child.is_dir() else child.unlink()
+        fresh.rmdir()
+
+
+# -- checks used by the table ---------------------------------------------------------------------
+def wrote_file(r: RunResult, wd: Path) -> None:
+    assert (wd / "result.txt").read_text() == "hi"
+    assert r.output == "wrote the file\n" and r.reason == "exited with code 0"
+
+
+def has_traceback(r: RunResult, wd: Path) -> None:
+    assert r.exit_code == 1 and "Traceback" in r.output
+    assert "ValueError: boom from the job" in r.output
+
+
+def exit_3(r: RunResult, wd: Path) -> None:
+    assert r.exit_code == 3 and r.reason == "exited with code 3"
+
+
+def wall_timeout(seconds: int) -> Callable[[RunResult, Path], None]:
+    def check(r: RunResult, wd: Path) -> None:
+        assert r.reason == f"time limit of {seconds} s exceeded"
+        assert seconds <= r.wall_time < seconds + 5
+
+    return check
+
+
+def cpu_timeout(r: RunResult, wd: Path) -> None:
+    assert r.reason == "CPU time limit of 1 s exceeded" and r.signal in (signal.SIGXCPU, 9)
+
+
+def memory(mb: int) -> Callable[[RunResult, Path], None]:
+    def check(r: RunResult, wd: Path) -> None:
+        assert r.exit_code == EXIT_MEMORY and "MemoryError" in r.output
+        assert r.reason == f"memory limit of {mb} MB exceeded"
+
+    return check
+
+
+def truncated(r: RunResult, wd: Path) -> None:
+    assert r.output_truncated and len(r.output.encode()) <= 64_000
+    assert r.output_total_bytes >= 100 * MB and r.wall_time < 20
+
+
+def forks_dead(r: RunResult, wd: Path) -> None:
+    pids = json.loads((wd / "pids.json").read_text())
+    assert pids and not [pid for pid in pids if alive(pid)]
+    if IS_ROOT:  # RLIMIT_NPROC applies to the unprivileged uid
+        assert len(pids) < 64 and "refused" in r.output
+
+
+def daemon_dead(r: RunResult, wd: Path) -> None:
+    pid = int((wd / "daemon.pid").read_text())
+    assert not alive(pid)
+
+
+def sigterm(r: RunResult, wd: Path) -> None:
+    assert r.signal == signal.SIGTERM and r.reason == "killed by signal 15 (SIGTERM)"
+
+
+def no_check(r: RunResult, wd: Path) -> None:
+    pass
+
+
+def file_too_large(r: RunResult, wd: Path) -> None:
+    assert "File too large" in r.output and (wd / "big.bin").stat().st_size <= MB
+
+
+CASES = [
+    pytest.param("write_file", {"text": "hi"}, {}, "ok", wrote_file, id="ok-writes-file"),
+    pytest.param("raise_error", {}, {}, "error", has_traceback, id="exception"),
+    pytest.param("exit_code", {"code": 3}, {}, "error", exit_3, id="sys-exit-3"),
+    pytest.param("hard_exit", {"code": 0}, {}, "ok", no_check, id="os-exit-0"),
+    pytest.param("spin", {}, {"wall_seconds": 2}, "timeout", wall_timeout(2), id="infinite-loop"),
+    pytest.param("sleep", {}, {"wall_seconds": 1}, "timeout", wall_timeout(1), id="sleep"),
+    pytest.param("spin", {}, {"cpu_seconds": 1}, "timeout", cpu_timeout, id="cpu-limit"),
+    pytest.param("memory_bomb", {}, {}, "memory", memory(2048), id="memory-bomb-10gb"),
+    pytest.param("memory_grow", {}, {"memory_mb": 256}, "memory", memory(256), id="memory-grow"),
+    pytest.param("flood", {"mb": 100}, {}, "ok", truncated, id="output-100mb"),
+    pytest.param("fork_bomb", {"forks": 200}, {}, "ok", forks_dead, id="fork-bomb"),
+    pytest.param("daemon", {}, {}, "ok", daemon_dead, id="double-fork-daemon"),
+    pytest.param("kill_self", {"signal": 15}, {}, "killed", sigterm, id="sigterm"),
+    # SIGABRT counts as memory: TensorFlow aborts when RLIMIT_AS refuses an allocation.
+    pytest.param("kill_self", {"signal": 6}, {}, "memory", no_check, id="sigabrt-is-memory"),
+    pytest.param("open_fds", {}, {}, "ok", no_check, id="no-inherited-fds"),
+    pytest.param(
+        "big_file",
+        {"bytes": 2 * MB},
+        {"file_size_mb": 1},
+        "error",
+        file_too_large,
+        id="file-size-limit",
+    ),
+]
+
+
+@pytest.mark.parametrize(("job", "payload", "limits", "status", "check"), CASES)
+def test_job_outcomes(
+    sandbox: Sandbox,
+    workdir: Path,
+    job: str,
+    payload: dict[str, Any],
+    limits: dict[str, Any],
+    status: str,
+    check: Callable[..., None],
+) -> None:
+    result = run(sandbox, job, workdir, payload, **limits)
+    assert result.status == status, result
+    check(result, workdir)
+    assert_contained(sandbox)
+
+
+def test_job_killing_the_zygote_does_not_break_the_sandbox(sandbox: Sandbox, workdir: Path) -> None:
+    before = sandbox.zygote_pid
+    result = run(sandbox, "kill_parent", workdir)
+    if IS_ROOT:  # the job runs under another uid: it may not signal the zygote
+        assert result.status == "error" and "PermissionError" in result.output
+        assert sandbox.zygote_pid == before
+    else:
+        assert result.status == "error" and "zygote died" in result.reason
+    assert_contained(sandbox)
+
+
+def test_zygote_killed_from_outside_is_restarted(sandbox: Sandbox, workdir: Path) -> None:
+    before = sandbox.zygote_pid
+    run(sandbox, "write_file", workdir)  # make sure one is running
+    pid = sandbox.zygote_pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(0.1)
+    assert run(sandbox, "write_file", workdir).status == "ok"
+    assert sandbox.zygote_pid not in (None, pid, before)
+    assert_contained(sandbox)
+
+
+def test_network_is_unreachable(sandbox: Sandbox, workdir: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        result = run(sandbox, "connect", workdir, {"port": port})
+        assert result.status == "ok", result
+        assert (workdir / "net.txt").read_text().startswith("blocked"), result
+        server.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            server.accept()
+
+
+def test_payload_travels_only_over_the_socket(sandbox: Sandbox, workdir: Path) -> None:
+    secret = f"secret-{uuid.uuid4()}"
+    result = run(sandbox, "proc_self", workdir, {"secret": secret})
+    assert result.status == "ok", result
+    pid = sandbox.zygote_pid
+    for name in ("cmdline", "environ"):
+        assert secret.encode() not in Path(f"/proc/{pid}/{name}").read_bytes()
+    assert secret.encode() not in (workdir / "cmdline.bin").read_bytes()
+    env = json.loads((workdir / "environ.json").read_text())
+    assert secret not in json.dumps(env)
+    assert env["HOME"] == str(workdir.resolve()) and env["TMPDIR"].startswith(env["HOME"])
+    assert set(env) <= {
+        "PATH",
+        "HOME",
+        "TMPDIR",
+        "LANG",
+        "TF_CPP_MIN_LOG_LEVEL",
+        "PYTHONHASHSEED",
+        "CUDA_VISIBLE_DEVICES",
+        "OMP_NUM_THREADS",
+        "TF_NUM_INTRAOP_THREADS",
+        "TF_NUM_INTEROP_THREADS",
+    }
+
+
+@needs_root
+def test_job_runs_unprivileged(sandbox: Sandbox, workdir: Path) -> None:
+    result = run(sandbox, "identity", workdir)
+    assert result.status == "ok", result
+    facts = json.loads((workdir / "identity.json").read_text())
+    assert facts["uid"] == facts["euid"] == sandbox.job_uid != 0
+    assert facts["groups"] == [] and facts["setuid0"].startswith("failed")
+    assert (workdir / "identity.json").stat().st_uid == sandbox.job_uid
+
+
+@needs_root
+def test_private_files_stay_private(sandbox: Sandbox, workdir: Path) -> None:
+    private = Path(tempfile.mkdtemp(prefix="sandbox-private-"))  # mode 0700, root's
+    secret = private / "secret.txt"
+    secret.write_text("top secret")
+    try:
+        result = run(sandbox, "write_file", workdir, {"name": str(secret), "text": "pwned"})
+        assert result.status == "error" and "PermissionError" in result.output
+        assert secret.read_text() == "top secret"
+    finally:
+        secret.unlink()
+        private.rmdir()
+
+
+def test_missing_preload_is_a_sandbox_error(workdir: Path) -> None:
+    sb = Sandbox(preload=("no_such_module_for_the_sandbox",), slot=SLOT + 1)
+    with sb, pytest.raises(SandboxError, match="No module named 'no_such_module_for_the_sandbox'"):
+        sb.run("sandbox_jobs:write_file", workdir, {}, Limits())
+
+
+@needs_root
+def test_two_live_sandboxes_cannot_share_a_uid(sandbox: Sandbox) -> None:
+    sandbox.start()
+    with Sandbox(preload=(), slot=SLOT) as twin, pytest.raises(SandboxError, match="in use"):
+        twin.start()
+
+
+def test_missing_workdir_is_a_sandbox_error(sandbox: Sandbox, tmp_path: Path) -> None:
+    with pytest.raises(SandboxError, match="not a directory"):
+        run(sandbox, "write_file", tmp_path / "nope")
+
+
+@pytest.mark.parametrize(
+    ("wait_status", "cpu", "tail", "expected"),
+    [
+        (signal.SIGSEGV, 0.0, "terminate called after std::bad_alloc", "memory"),
+        (signal.SIGSEGV, 0.0, "", "killed"),
+        (signal.SIGKILL, 5.0, "", "timeout"),
+        (signal.SIGXCPU, 5.0, "", "timeout"),
+        (EXIT_MEMORY << 8, 0.0, "", "memory"),
+        (2 << 8, 0.0, "", "error"),
+    ],
+    ids=["segv-bad-alloc", "segv", "sigkill-after-cpu-limit", "sigxcpu", "exit-86", "exit-2"],
+)
+def test_classify(wait_status: int, cpu: float, tail: str, expected: str) -> None:
+    limits = Limits(cpu_seconds=5)
+    assert classify(wait_status, False, cpu, limits, tail)[0] == expected
+
+
+@pytest.mark.slow
+def test_keras_trains_in_children_forked_after_import(workdir: Path, tmp_path: Path) -> None:
+    losses = []
+    with Sandbox(preload=("keras",), extra_sys_path=[str(TESTS_DIR)], slot=SLOT + 2) as sb:
+        for name in ("a", "b"):
+            wd = tmp_path / name
+            wd.mkdir()
+            result = sb.run("sandbox_jobs:train_keras", wd, {"seed": 0}, Limits(wall_seconds=120))
+            assert result.status == "ok", result
+            losses.append(json.loads((wd / "loss.json").read_text()))
+    assert len(losses[0]) == 3 and losses[0] == losses[1]  # deterministic across children

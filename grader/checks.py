@@ -205,7 +205,7 @@ def judge_model(ev: Evidence, ctx: Context, entry: str, ids: list[str]) -> Verdi
             "the model is not compiled: call model.compile(...) before returning it",
             "モデルが compile されていません。return の前に model.compile(...) を呼んでください",
         )
-        return {ids[0]: (False, msg)} | fail_all(ids[1:], msg, lang)
+        return fail_all(ids, msg, lang)
     out[ids[0]] = (True, tr(lang, "returns a compiled model", "compile 済みのモデルを返しています"))
     for cid in ids[1:]:
         out[cid] = JUDGES[cid](ev, ctx, facts)

@@ -26,7 +26,10 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except LearnError as e:
-            raise LearnException(str(e), e.exit_code) from None
+            code = e.exit_code
+            if isinstance(e, ContentError) and ctx.invoked_subcommand == "submit":
+                code = 2  # a broken exercise means the submission could not be graded
+            raise LearnException(str(e), code) from None
 
 
 pass_opts = click.make_pass_decorator(dict)
@@ -195,12 +198,17 @@ def reset(ctx: click.Context, unit: str | None, yes: bool) -> None:
 
 @main.command()
 @click.argument("course_dir", required=False)
+@click.option(
+    "--grade/--no-grade",
+    default=True,
+    help="Also grade each exercise's reference (full marks) and starter (less).",
+)
 @click.pass_context
-def validate(ctx: click.Context, course_dir: str | None) -> None:
+def validate(ctx: click.Context, course_dir: str | None, grade: bool) -> None:
     """Check every file of a course; report each problem with file:line and field."""
     from grader.validate import validate_course
 
-    problems = validate_course(course_dir or ctx.obj["course"])
+    problems = validate_course(course_dir or ctx.obj["course"], grade=grade)
     for p in problems:
         click.echo(p)
     if problems:
@@ -234,3 +242,22 @@ def hint(ctx: click.Context, exercise_id: str) -> None:
         click.echo(f"{n}. {text}")
     if not new:
         click.echo(msg(s.lang, "no_hints"))
+
+
+@main.command()
+@click.argument("exercise_id")
+@click.argument("file", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print Gradescope-shaped results.json.")
+@click.pass_context
+def submit(ctx: click.Context, exercise_id: str, file: str | None, as_json: bool) -> None:
+    """Grade your solution; exit 0 for full marks, 1 for less, 2 when it could not be graded."""
+    s = session(ctx)
+    out = render.console()
+    if as_json:
+        result = s.submit(exercise_id, file)
+        click.echo(json.dumps(result.to_gradescope(), ensure_ascii=False, indent=2))
+    else:
+        with out.status(msg(s.lang, "grading", ex=exercise_id)):
+            result = s.submit(exercise_id, file)
+        render.grade_result(out, result, s.lang)
+    ctx.exit(0 if result.full_marks else 1)

@@ -3,6 +3,7 @@ reference (whose summary is computed once and cached)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -89,10 +90,8 @@ def _versions() -> str:
     names = ["keras", "numpy", "tensorflow-cpu", "tensorflow"]
     found = []
     for n in names:
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             found.append(f"{n}={metadata.version(n)}")
-        except metadata.PackageNotFoundError:
-            pass
     return ",".join(found) + f",learn-keras={__version__}"
 
 

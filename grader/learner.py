@@ -6,11 +6,16 @@ import shutil
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.course import Course, Unit, course_root, load_course
+from grader.errors import UsageError
 from grader.progress import Store
 from grader.quizzes import AnyItem, Shown, Verdict, check, show
 from grader.settings import Settings, resolve
+
+if TYPE_CHECKING:
+    from grader.grading import GradeResult
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,20 @@ class Session:
         before, after = self.store.reveal_hint(exercise_id, len(hints))
         return hints[:after], after > before
 
+    def submit(self, exercise_id: str, file: str | None) -> GradeResult:
+        """Grade a file (default: the workspace copy) and record best and latest attempts."""
+        from grader.grading import Grader
+
+        self.course.exercise(exercise_id)
+        path = Path(file) if file else self.workspace_file(exercise_id)
+        source = read_submission(path)
+        with Grader(self.course, self.settings.cache_dir, self.lang) as grader:
+            result = grader.grade(exercise_id, source)
+        self.store.record_submission(
+            exercise_id, result.score, result.max_score, result.content_hash, result.to_gradescope()
+        )
+        return result
+
     # -- overview ---------------------------------------------------------------------------
     def status(self) -> list[UnitStatus]:
         statuses = self.store.statuses()
@@ -155,3 +174,17 @@ class Session:
         exercises = [u.ref for u in units if u.kind == "exercise"]
         self.store.reset([u.id for u in units], quizzes, exercises)
         return [u.id for u in units]
+
+
+def read_submission(path: Path) -> bytes:
+    """The learner's file, or a clear UsageError (exit 2: could not grade)."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(
+            f"{path}: no such file (run `learn start` first, or name the file)"
+        ) from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory, not a Python file") from None
+    except OSError as e:
+        raise UsageError(f"{path}: cannot be read ({e.strerror})") from None

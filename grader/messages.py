@@ -26,6 +26,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reset_confirm": "Forget progress for {what}?",
         "reset_done": "Progress reset: {what}",
         "everything": "the whole course",
+        "grading": "Grading {ex} (running your code in a sandbox)...",
+        "total": "Score: {score:g}/{max:g}",
+        "full_marks": "Full marks. Continue with: learn next",
+        "not_full": "Not yet full marks: read the failed checks above, fix, and submit again "
+        "(`learn hint {ex}` for a hint).",
+        "curve": "Learning curve ({metric}): yours vs the reference",
+        "output": "Output of your code (truncated):",
     },
     "ja": {
         "lesson_done": "レッスン完了です。次へ進むには: learn next",
@@ -51,6 +58,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reset_confirm": "{what} の進捗を消去しますか?",
         "reset_done": "進捗を消去しました: {what}",
         "everything": "コース全体",
+        "grading": "{ex} を採点しています(サンドボックスで実行中)...",
+        "total": "得点: {score:g}/{max:g}",
+        "full_marks": "満点です。次へ進むには: learn next",
+        "not_full": "まだ満点ではありません。上の不合格のチェックを読んで直し、もう一度提出してください"
+        "(ヒントは `learn hint {ex}`)。",
+        "curve": "学習曲線({metric}): あなたのモデルと模範解答",
+        "output": "あなたのコードの出力(一部):",
     },
 }
 

@@ -344,7 +344,13 @@ def judge_lr(ev: Evidence, ctx: Context) -> Verdicts:
             f"学習率が定数 {got[0]:g} です。learning_rate に "
             "ExponentialDecay のスケジュールを渡してください",
         )
-        return out | {"initial": (same(0), msg), "decay": (False, msg), "smooth": (False, msg)}
+        g0, w0 = at(0)
+        first = tr(
+            lang,
+            f"lr at step 0: {g0:g} (wanted {w0:g})",
+            f"ステップ 0 の学習率: {g0:g}(期待値 {w0:g})",
+        )
+        return out | {"initial": (same(0), first), "decay": (False, msg), "smooth": (False, msg)}
     g0, w0 = at(0)
     out["initial"] = (
         same(0),

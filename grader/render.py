@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.table import Table
 
 from grader.learner import UnitStatus
+
+if TYPE_CHECKING:
+    from grader.grading import GradeResult
 from grader.messages import msg
 from grader.quizzes import LABELS, Shown, Verdict
 
@@ -74,3 +79,49 @@ def status_json(rows: list[UnitStatus]) -> str:
         ensure_ascii=False,
         indent=2,
     )
+
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float | None], lo: float, hi: float) -> str:
+    span = (hi - lo) or 1.0
+    return "".join(
+        " " if v is None else BARS[min(7, max(0, int((v - lo) / span * 7.999)))] for v in values
+    )
+
+
+def grade_result(out: Console, result: GradeResult, lang: str) -> None:
+    table = Table(title=result.exercise_id, expand=True)
+    for col in ("check", "points", "", "message"):
+        table.add_column(col)
+    for c in result.checks:
+        mark = "[green]PASS[/]" if c.passed else "[red]FAIL[/]"
+        table.add_row(c.title, f"{c.score:g}/{c.max_score:g}", mark, escape(c.message))
+    out.print(table)
+    _curves(out, result, lang)
+    if result.output.strip():
+        out.print(msg(lang, "output"), markup=False)
+        out.print(result.output.strip()[-1500:], markup=False)
+    out.print(msg(lang, "total", score=result.score, max=result.max_score), markup=False)
+    key = "full_marks" if result.full_marks else "not_full"
+    out.print(msg(lang, key, ex=result.exercise_id), markup=False)
+
+
+def _curves(out: Console, result: GradeResult, lang: str) -> None:
+    mine, ref = result.learner_curve or {}, result.reference_curve or {}
+    for key in ("loss", "val_loss"):
+        if key not in mine or key not in ref:
+            continue
+        values = [v for v in mine[key] + ref[key] if v is not None]
+        if not values:
+            continue
+        lo, hi = min(values), max(values)
+        out.print(msg(lang, "curve", metric=key), markup=False)
+        for who, series in (("you", mine[key]), ("ref", ref[key])):
+            first, last = series[0], series[-1]
+            out.print(
+                f"  {who:>3} {sparkline(series, lo, hi)}  {first:.3f} → {last:.3f} "
+                f"({len(series)} epochs)",
+                markup=False,
+            )

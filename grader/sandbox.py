@@ -330,7 +330,8 @@ class Sandbox:
         finally:
             theirs.close()
         self._sock = ours
-        init = {"op": "init", "preload": list(self.preload), "sys_path": list(self.extra_sys_path)}
+        init = {"op": "init", "preload": list(self.preload), "home": self._home}
+        init["sys_path"] = list(self.extra_sys_path)
         try:
             send_msg(ours, init)
             reply = self._recv(time.monotonic() + _START_TIMEOUT)

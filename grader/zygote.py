@@ -12,6 +12,7 @@ import importlib
 import os
 import resource
 import select
+import shutil
 import signal
 import socket
 import stat
@@ -357,7 +358,8 @@ def main() -> None:
     if init is None:
         return
     try:
-        sys.path[:0] = init["sys_path"]
+        # `python -m` put our private cwd first; jobs should not import from there.
+        sys.path[:] = [*init["sys_path"], *(p for p in sys.path if p not in ("", os.getcwd()))]
         for name in ("numpy", *init["preload"]):
             importlib.import_module(name)
     except BaseException:  # reported to the trusted side
@@ -375,6 +377,8 @@ def main() -> None:
             for fd in fds:
                 os.close(fd)
     _kill_everything(None)
+    if init.get("home"):  # the trusted side may have died without cleaning up
+        shutil.rmtree(init["home"], ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -37,13 +37,26 @@ from grader.sandbox import (  # noqa: E402
 IS_ROOT = os.geteuid() == 0
 needs_root = pytest.mark.skipif(not IS_ROOT, reason="the uid drop only happens when run as root")
 MB = 1024 * 1024
-# Cleanup kills every process of a sandbox's uid, so keep clear of other test runs' sandboxes.
-SLOT = 100 + os.getpid() % 800
+
+
+def open_sandbox(preload: tuple[str, ...] = ()) -> Sandbox:
+    """A started sandbox on the first free slot: another test run may hold the usual one."""
+    for slot in range(100, 300):
+        sb = Sandbox(preload=preload, extra_sys_path=[str(TESTS_DIR)], slot=slot)
+        try:
+            sb.start()
+        except SandboxError as exc:
+            sb.close()
+            if "in use" in str(exc):
+                continue
+            raise
+        return sb
+    raise AssertionError("no free sandbox slot")
 
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(preload=(), extra_sys_path=[str(TESTS_DIR)], slot=SLOT) as sb:
+    with open_sandbox() as sb:
         yield sb
 
 
@@ -71,8 +84,8 @@ def alive(pid: int) -> bool:
 
 def assert_contained(sb: Sandbox) -> None:
     """Nothing the job started survives, and a normal job still works."""
-    assert sb.zygote_pid is not None
-    assert descendants(sb.zygote_pid) == []
+    if sb.zygote_pid is not None:  # None: the job killed it; the next run starts another
+        assert descendants(sb.zygote_pid) == []
     if sb.job_uid is not None:
         assert processes_of_uid(sb.job_uid) == []
     fresh = Path(tempfile.mkdtemp(prefix="sandbox-healthy-"))
@@ -123,7 +136,7 @@ def memory(mb: int) -> Callable[[RunResult, Path], None]:
 
 def truncated(r: RunResult, wd: Path) -> None:
     assert r.output_truncated and len(r.output.encode()) <= 64_000
-    assert r.output_total_bytes >= 100 * MB and r.wall_time < 20
+    assert r.output_total_bytes >= 100 * MB and r.wall_time < 10
 
 
 def forks_dead(r: RunResult, wd: Path) -> None:
@@ -253,6 +266,13 @@ def test_payload_travels_only_over_the_socket(sandbox: Sandbox, workdir: Path) -
     }
 
 
+def test_network_fallback_guard(sandbox: Sandbox, workdir: Path) -> None:
+    result = run(sandbox, "network_fallback", workdir, {"port": 9})
+    assert result.status == "ok", result
+    outcomes = json.loads((workdir / "guard.json").read_text())
+    assert outcomes == {"connect": "denied", "inet": "denied", "unix": "allowed"}
+
+
 @needs_root
 def test_job_runs_unprivileged(sandbox: Sandbox, workdir: Path) -> None:
     result = run(sandbox, "identity", workdir)
@@ -278,15 +298,15 @@ def test_private_files_stay_private(sandbox: Sandbox, workdir: Path) -> None:
 
 
 def test_missing_preload_is_a_sandbox_error(workdir: Path) -> None:
-    sb = Sandbox(preload=("no_such_module_for_the_sandbox",), slot=SLOT + 1)
-    with sb, pytest.raises(SandboxError, match="No module named 'no_such_module_for_the_sandbox'"):
-        sb.run("sandbox_jobs:write_file", workdir, {}, Limits())
+    with pytest.raises(SandboxError, match="No module named 'no_such_module_for_the_sandbox'"):
+        open_sandbox(preload=("no_such_module_for_the_sandbox",))
 
 
 @needs_root
 def test_two_live_sandboxes_cannot_share_a_uid(sandbox: Sandbox) -> None:
-    sandbox.start()
-    with Sandbox(preload=(), slot=SLOT) as twin, pytest.raises(SandboxError, match="in use"):
+    assert sandbox.job_uid is not None
+    twin = Sandbox(preload=(), uid_base=sandbox.job_uid, slot=0)
+    with twin, pytest.raises(SandboxError, match="in use"):
         twin.start()
 
 
@@ -315,11 +335,14 @@ def test_classify(wait_status: int, cpu: float, tail: str, expected: str) -> Non
 @pytest.mark.slow
 def test_keras_trains_in_children_forked_after_import(workdir: Path, tmp_path: Path) -> None:
     losses = []
-    with Sandbox(preload=("keras",), extra_sys_path=[str(TESTS_DIR)], slot=SLOT + 2) as sb:
+    with open_sandbox(preload=("keras",)) as sb:
         for name in ("a", "b"):
             wd = tmp_path / name
             wd.mkdir()
             result = sb.run("sandbox_jobs:train_keras", wd, {"seed": 0}, Limits(wall_seconds=120))
             assert result.status == "ok", result
             losses.append(json.loads((wd / "loss.json").read_text()))
+        # TensorFlow reports an allocation RLIMIT_AS refuses (after ~10 s of its own retries).
+        oom = sb.run("sandbox_jobs:tf_oom", workdir, {}, Limits(wall_seconds=60, memory_mb=256))
+        assert oom.status == "memory" and oom.reason == "memory limit of 256 MB exceeded", oom
     assert len(losses[0]) == 3 and losses[0] == losses[1]  # deterministic across children

@@ -227,12 +227,15 @@ class Sandbox:
         preload: Sequence[str] = ("keras",),
         extra_sys_path: Sequence[str] = (),
         uid_base: int = 61000,
-        slot: int = 0,
+        slot: int | None = None,
     ) -> None:
         self.preload = tuple(preload)
         self.extra_sys_path = tuple(str(p) for p in extra_sys_path)
         # Only root can switch to an unprivileged uid; otherwise the job keeps ours.
-        self.job_uid: int | None = uid_base + slot if os.geteuid() == 0 else None
+        # With slot None, the first free slot is claimed (concurrent graders get distinct uids).
+        self._root = os.geteuid() == 0
+        self._uid_base, self._slot = uid_base, slot
+        self.job_uid: int | None = uid_base + (slot or 0) if self._root else None
         self._proc: subprocess.Popen[bytes] | None = None
         self._sock: socket.socket | None = None
         self._home: str | None = None
@@ -281,6 +284,7 @@ class Sandbox:
         with self._lock:
             for attempt in (1, 2):
                 self.start()
+                request["uid"] = self.job_uid  # known once the slot is claimed
                 try:
                     return self._run_once(request, limits)
                 except _ZygoteLost as exc:
@@ -292,19 +296,22 @@ class Sandbox:
     # -- internals ---------------------------------------------------------------------------------
     def _claim_slot(self) -> None:
         """Cleanup kills every process of the job uid: two live sandboxes must not share one."""
-        if self.job_uid is None or self._slot_lock is not None:
+        if not self._root or self._slot_lock is not None:
             return
         folder = "/run" if os.access("/run", os.W_OK) else tempfile.gettempdir()
-        path = os.path.join(folder, f"learn-keras-sandbox-{self.job_uid}.lock")
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            raise SandboxError(
-                f"sandbox uid {self.job_uid} is in use by another process: choose another slot"
-            ) from exc
-        self._slot_lock = fd
+        slots = [self._slot] if self._slot is not None else list(range(256))
+        for slot in slots:
+            uid = self._uid_base + slot
+            path = os.path.join(folder, f"learn-keras-sandbox-{uid}.lock")
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                continue
+            self._slot_lock, self.job_uid = fd, uid
+            return
+        raise SandboxError(f"sandbox uid(s) {slots[0] + self._uid_base}.. are all in use")
 
     def _start(self) -> None:
         self._claim_slot()
@@ -423,6 +430,8 @@ class Sandbox:
             return result("error", None, None, "the sandbox zygote died while the job was running")
         if done.get("op") != "done":
             raise SandboxError(f"the sandbox failed: {done.get('error', done)}")
+        # A job that ended by itself while the zygote was still cleaning up did not time out.
+        timed_out = bool(done["killed"])
         if not done["isolated"] and not timed_out:
             raise SandboxError(f"the sandbox could not isolate the job:\n{output[-3000:]}")
         tail = drain.tail.decode("utf-8", errors="replace")

@@ -17,6 +17,10 @@ def write_file(payload: dict[str, Any]) -> None:
     print("wrote the file")
 
 
+def read_file(payload: dict[str, Any]) -> None:
+    print(Path(payload["name"]).read_text())
+
+
 def raise_error(payload: dict[str, Any]) -> None:
     raise ValueError("boom from the job")
 

@@ -1,0 +1,18 @@
+import keras
+
+
+def build_model(input_dim):
+    model = keras.Sequential(
+        [
+            keras.Input((input_dim,)),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(1, activation=keras.activations.linear),
+        ]
+    )
+    model.compile(
+        optimizer="adam",
+        loss=keras.losses.MeanSquaredError(),
+        metrics=["mae", "mse"],
+    )
+    return model

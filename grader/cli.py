@@ -261,3 +261,46 @@ def submit(ctx: click.Context, exercise_id: str, file: str | None, as_json: bool
             result = s.submit(exercise_id, file)
         render.grade_result(out, result, s.lang)
     ctx.exit(0 if result.full_marks else 1)
+
+
+@main.command()
+@click.argument("submissions", required=False, type=click.Path(file_okay=False))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Folder for gradebook.db, grades.csv, feedback/ and summary.md.",
+)
+@click.option("--workers", type=int, default=None, help="Parallel sandboxes (default: cores).")
+@click.option("--regrade", is_flag=True, help="Grade again even if a file has not changed.")
+@click.option("--scheduler", help="Grade on an existing Dask cluster (tcp://HOST:PORT).")
+@click.option(
+    "--export",
+    "export_dir",
+    type=click.Path(file_okay=False),
+    help="Rewrite the reports of the gradebook in this folder, without grading.",
+)
+@click.pass_context
+def grade(
+    ctx: click.Context,
+    submissions: str | None,
+    out_dir: str | None,
+    workers: int | None,
+    regrade: bool,
+    scheduler: str | None,
+    export_dir: str | None,
+) -> None:
+    """Grade a class: SUBMISSIONS/<student>/<exercise>.py or SUBMISSIONS/<student>.zip."""
+    from grader.instructor import export_only, run_grade
+
+    if export_dir:
+        export_only(export_dir)
+        return
+    if not submissions or not out_dir:
+        raise click.UsageError("give SUBMISSIONS and --out OUT (or --export OUT)")
+    ctx.exit(run_grade(ctx.obj, submissions, out_dir, workers, regrade, scheduler))
+
+
+from grader import cli_review  # noqa: E402  (registers `review` and `stats`)
+
+cli_review.register(main)

@@ -41,7 +41,9 @@ class Session:
 
     @cached_property
     def store(self) -> Store:
-        return Store(self.settings.progress_db(self.course.id))
+        from grader import review  # every answer also updates the review schedule
+
+        return review.install(Store(self.settings.progress_db(self.course.id)))
 
     @property
     def lang(self) -> str:

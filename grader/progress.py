@@ -34,6 +34,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX submissions_exercise ON submissions (exercise_id);
     CREATE TABLE hints (exercise_id TEXT PRIMARY KEY, revealed INTEGER NOT NULL);
     """,
+    """
+    CREATE TABLE review (
+        item_id TEXT PRIMARY KEY, card TEXT NOT NULL, due TEXT NOT NULL,
+        updated_at TEXT NOT NULL);
+    CREATE INDEX review_due ON review (due);
+    """,
 ]
 
 
@@ -51,6 +57,9 @@ class Attempt:
 
 class Store:
     """Progress of one learner in one course."""
+
+    # Called inside record_answer's transaction: (db, item_id, correct, now); see grader.review.
+    on_answer: Callable[[sqlite3.Connection, str, bool, datetime], None] | None = None
 
     def __init__(self, path: Path, *, clock: Clock = utcnow) -> None:
         self.path = path
@@ -165,6 +174,8 @@ class Store:
             answered = {r[0] for r in db.execute("SELECT DISTINCT item_id FROM answers")}
             done = all(i in answered for i in quiz_items)
             self.set_status(quiz_unit, "done" if done else "started", db)
+            if self.on_answer is not None:
+                self.on_answer(db, item_id, correct, self.clock())
 
     def answered_items(self) -> set[str]:
         return {r[0] for r in self._query("SELECT DISTINCT item_id FROM answers")}

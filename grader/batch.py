@@ -1,0 +1,272 @@
+"""Instructor batch grading: discover a class's submissions, grade them in parallel over warm
+sandboxes (or a Dask cluster), commit each result to the gradebook as it completes."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.course import Course
+from grader.errors import LearnError, UsageError
+from grader.gradebook import Gradebook, Row
+from grader.grading import MAX_SOURCE_BYTES, Grader, content_hash
+
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Job:
+    student: str
+    exercise: str
+    source: bytes
+    origin: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.student, self.exercise)
+
+
+@dataclass
+class Found:
+    jobs: list[Job] = field(default_factory=list)
+    students: dict[str, str] = field(default_factory=dict)  # id -> where it came from
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+
+
+def _add_file(
+    found: Found, student: str, name: str, data: bytes, origin: str, exercises: set[str]
+) -> None:
+    stem, dot, ext = name.rpartition(".")
+    if not dot or ext != "py" or stem not in exercises:
+        found.problems.append((origin, "unknown exercise file (expected <exercise-id>.py)"))
+        return
+    if len(data) > MAX_SOURCE_BYTES:
+        found.problems.append((origin, f"larger than {MAX_SOURCE_BYTES} bytes; not graded"))
+        return
+    if b"\x00" in data:
+        found.problems.append((origin, "binary file, not Python source; not graded"))
+        return
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        found.problems.append((origin, "not UTF-8 text; not graded"))
+        return
+    found.jobs.append(Job(student, stem, data, origin))
+
+
+def _read_zip(found: Found, student: str, path: Path, exercises: set[str]) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [m for m in zf.infolist() if not m.is_dir()]
+            for m in members:
+                parts = [p for p in m.filename.split("/") if p]
+                if len(parts) == 2 and parts[0] == student:
+                    parts = parts[1:]  # LMS exports often nest <student>/<file>
+                origin = f"{path.name}:{m.filename}"
+                if len(parts) != 1 or m.file_size > MAX_SOURCE_BYTES:
+                    found.problems.append((origin, "unexpected entry in the zip; not graded"))
+                    continue
+                _add_file(found, student, parts[0], zf.read(m), origin, exercises)
+            if not members:
+                found.problems.append((path.name, "empty zip: no submissions"))
+    except (zipfile.BadZipFile, OSError) as e:
+        found.problems.append((path.name, f"cannot read the zip ({e})"))
+
+
+def discover(root: Path, exercises: set[str]) -> Found:
+    """Every (student, exercise) submission under root, and every problem found on the way."""
+    if not root.is_dir():
+        raise UsageError(f"{root}: not a folder of submissions")
+    found = Found()
+    for entry in sorted(root.iterdir()):
+        student = entry.stem if entry.suffix == ".zip" else entry.name
+        if entry.is_file() and entry.suffix != ".zip":
+            found.problems.append((entry.name, "not a student folder or .zip; ignored"))
+            continue
+        if not STUDENT_ID.match(student):
+            found.problems.append((entry.name, "student id must be letters, digits, . _ -"))
+            continue
+        if student in found.students:
+            found.problems.append(
+                (entry.name, f"duplicate student {student!r}: {found.students[student]} was used")
+            )
+            continue
+        found.students[student] = entry.name
+        before = len(found.jobs)
+        if entry.is_dir():
+            for f in sorted(entry.iterdir()):
+                if f.is_file() and not f.is_symlink():
+                    _add_file(
+                        found, student, f.name, f.read_bytes(), f"{entry.name}/{f.name}", exercises
+                    )
+                else:
+                    found.problems.append((f"{entry.name}/{f.name}", "not a regular file"))
+            if not any(entry.iterdir()):
+                found.problems.append((entry.name, "empty folder: no submissions"))
+        else:
+            _read_zip(found, student, entry, exercises)
+        if len(found.jobs) == before and entry.is_dir() and any(entry.iterdir()):
+            found.problems.append((entry.name, "no gradable submission"))
+    return found
+
+
+@dataclass
+class Outcome:
+    graded: int = 0
+    skipped: int = 0
+    errors: int = 0
+    interrupted: bool = False
+    seconds: float = 0.0
+
+
+Progress = Callable[[Job, Row, int, int], None]
+
+
+def _row(job: Job, grader: Grader) -> Row:
+    started = time.monotonic()
+    try:
+        result = grader.grade(job.exercise, job.source)
+    except LearnError as e:
+        return Row(
+            job.student,
+            job.exercise,
+            content_hash(job.source),
+            0.0,
+            grader.course.exercise(job.exercise).max_score,
+            "error",
+            str(e),
+            time.monotonic() - started,
+            {"score": 0.0, "tests": [], "output": str(e)},
+        )
+    data = result.to_gradescope()
+    failed = [t["output"] for t in data["tests"] if t["status"] == "failed"]
+    return Row(
+        job.student,
+        job.exercise,
+        result.content_hash,
+        result.score,
+        result.max_score,
+        "graded",
+        failed[0] if failed else "",
+        time.monotonic() - started,
+        data,
+    )
+
+
+def grade_class(
+    course: Course,
+    submissions: Path,
+    book: Gradebook,
+    cache_dir: Path,
+    *,
+    workers: int,
+    regrade: bool = False,
+    scheduler: str | None = None,
+    lang: str = "en",
+    progress: Progress | None = None,
+) -> Outcome:
+    """Grade what is missing or changed; commit each result as it completes."""
+    found = discover(submissions, set(course.exercises))
+    book.register(
+        found.students,
+        {e.id: float(e.max_score) for e in course.exercises.values()},
+        found.problems,
+    )
+    known = book.hashes()
+    errors = {(r.student, r.exercise) for r in book.rows() if r.status == "error"}
+    todo = [
+        j
+        for j in found.jobs
+        if regrade or j.key in errors or known.get(j.key) != content_hash(j.source)
+    ]
+    outcome = Outcome(skipped=len(found.jobs) - len(todo))
+    started = time.monotonic()
+
+    def done(job: Job, row: Row) -> None:
+        book.record(row)
+        outcome.graded += 1
+        outcome.errors += row.status == "error"
+        if progress:
+            progress(job, row, outcome.graded, len(todo))
+
+    try:
+        if scheduler:
+            from grader.distributed import grade_on_cluster
+
+            grade_on_cluster(scheduler, course, todo, cache_dir, lang, done)
+        else:
+            _grade_local(course, todo, cache_dir, lang, max(1, workers), done)
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _grade_local(
+    course: Course,
+    todo: list[Job],
+    cache_dir: Path,
+    lang: str,
+    workers: int,
+    done: Callable[[Job, Row], None],
+) -> None:
+    """N threads, each owning a warm Grader (its own zygote and uid); results come back here."""
+    local = threading.local()
+    graders: list[Grader] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def grader() -> Grader:
+        if not hasattr(local, "grader"):
+            local.grader = Grader(course, cache_dir, lang)
+            with lock:
+                graders.append(local.grader)
+        g: Grader = local.grader
+        return g
+
+    def reference(exercise: str) -> None:
+        grader().reference(course.exercise(exercise))
+
+    def work(job: Job) -> Row | None:
+        return None if stop.is_set() else _row(job, grader())
+
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grade")
+    try:
+        # References first, once per exercise, in parallel; then the submissions.
+        needed = sorted({j.exercise for j in todo})
+        for f in [pool.submit(reference, e) for e in needed]:
+            try:
+                f.result()
+            except LearnError:
+                pass  # each submission of that exercise then records the error itself
+        pending: dict[Future[Row | None], Job] = {pool.submit(work, j): j for j in todo}
+        while pending:
+            finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for f in finished:
+                job = pending.pop(f)
+                row = f.result()
+                if row is not None:
+                    done(job, row)
+    except KeyboardInterrupt:
+        stop.set()  # in-flight submissions finish (seconds); queued ones are dropped
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for g in graders:
+            g.close()
+
+
+def summary_counts(book: Gradebook) -> dict[str, Any]:
+    rows = book.rows()
+    return {
+        "rows": len(rows),
+        "students": len(book.students()),
+        "errors": sum(r.status == "error" for r in rows),
+    }

@@ -1,0 +1,69 @@
+"""The scale-out path: the same grading on an existing Dask cluster; results come back to the
+one gradebook writer (the caller)."""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from grader.course import Course, load_course
+
+if TYPE_CHECKING:
+    from grader.batch import Job
+    from grader.gradebook import Row
+
+_graders: dict[tuple[str, str, str, int], Any] = {}
+_lock = threading.Lock()
+
+
+def _worker_grader(course_root: str, cache_dir: str, lang: str) -> Any:
+    """One warm Grader per Dask worker thread, closed when the worker exits."""
+    from grader.grading import Grader
+
+    key = (course_root, cache_dir, lang, threading.get_ident())
+    with _lock:
+        if key not in _graders:
+            grader = Grader(load_course(Path(course_root)), Path(cache_dir), lang)
+            _graders[key] = grader
+            atexit.register(grader.close)
+        return _graders[key]
+
+
+def grade_task(course_root: str, cache_dir: str, lang: str, job: Job) -> Row:
+    """Runs on a Dask worker: grade one submission with that worker's warm Grader."""
+    from grader.batch import _row
+
+    return _row(job, _worker_grader(course_root, cache_dir, lang))
+
+
+def grade_on_cluster(
+    scheduler: str,
+    course: Course,
+    todo: list[Job],
+    cache_dir: Path,
+    lang: str,
+    done: Callable[[Job, Row], None],
+) -> None:
+    from distributed import Client, as_completed
+
+    with Client(scheduler, set_as_default=False) as client:
+        futures = {
+            client.submit(grade_task, str(course.root), str(cache_dir), lang, job, pure=False): job
+            for job in todo
+        }
+        try:
+            for future in as_completed(futures):
+                done(futures[future], future.result())
+        except KeyboardInterrupt:
+            client.cancel(list(futures))
+            raise
+
+
+def close_worker_graders() -> None:
+    with _lock:
+        for grader in _graders.values():
+            grader.close()
+        _graders.clear()

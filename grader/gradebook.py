@@ -1,0 +1,183 @@
+"""The instructor's gradebook: SQLite (WAL), one transaction per graded submission.
+
+A result is committed the moment it completes, keyed by (student, exercise), so a run killed at any
+point loses at most the submissions in flight and a rerun grades only what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from grader.errors import StoreError
+
+SCHEMA = [
+    """
+    CREATE TABLE students (id TEXT PRIMARY KEY, source TEXT NOT NULL);
+    CREATE TABLE exercises (id TEXT PRIMARY KEY, max_score REAL NOT NULL);
+    CREATE TABLE submissions (
+        student TEXT NOT NULL REFERENCES students (id),
+        exercise TEXT NOT NULL REFERENCES exercises (id),
+        content_hash TEXT NOT NULL, score REAL NOT NULL, max_score REAL NOT NULL,
+        status TEXT NOT NULL, reason TEXT NOT NULL, seconds REAL NOT NULL,
+        result TEXT NOT NULL, graded_at TEXT NOT NULL,
+        PRIMARY KEY (student, exercise));
+    CREATE TABLE checks (
+        student TEXT NOT NULL, exercise TEXT NOT NULL, check_id TEXT NOT NULL,
+        score REAL NOT NULL, max_score REAL NOT NULL, passed INTEGER NOT NULL,
+        message TEXT NOT NULL,
+        PRIMARY KEY (student, exercise, check_id),
+        FOREIGN KEY (student, exercise) REFERENCES submissions (student, exercise)
+            ON DELETE CASCADE);
+    CREATE TABLE problems (id INTEGER PRIMARY KEY, path TEXT NOT NULL, message TEXT NOT NULL,
+        UNIQUE (path, message));
+    """,
+]
+
+
+@dataclass(frozen=True)
+class Row:
+    student: str
+    exercise: str
+    content_hash: str
+    score: float
+    max_score: float
+    status: str  # "graded" | "error"
+    reason: str
+    seconds: float
+    result: dict[str, Any]
+
+
+class Gradebook:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(
+                path, timeout=10.0, isolation_level=None, check_same_thread=False
+            )
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA synchronous=FULL")  # a committed grade survives power loss
+            self._migrate()
+        except sqlite3.DatabaseError as e:
+            raise self._error(e) from None
+
+    def _error(self, e: sqlite3.Error) -> StoreError:
+        msg = str(e)
+        if "locked" in msg or "busy" in msg:
+            return StoreError(
+                f"{self.path}: the gradebook is locked by another process; wait for it to finish"
+            )
+        return StoreError(
+            f"{self.path}: the gradebook cannot be used ({msg}); it was left untouched"
+        )
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(SCHEMA):
+            raise StoreError(f"{self.path}: written by a newer learn-keras (schema {version})")
+        for n in range(version, len(SCHEMA)):
+            with self.transaction() as db:
+                for statement in SCHEMA[n].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {n + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def register(
+        self, students: dict[str, str], exercises: dict[str, float], problems: list[tuple[str, str]]
+    ) -> None:
+        with self.transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO students VALUES (?, ?)", students.items())
+            db.executemany("INSERT OR REPLACE INTO exercises VALUES (?, ?)", exercises.items())
+            db.executemany("INSERT OR IGNORE INTO problems (path, message) VALUES (?, ?)", problems)
+
+    def hashes(self) -> dict[tuple[str, str], str]:
+        rows = self.db.execute("SELECT student, exercise, content_hash FROM submissions")
+        return {(s, e): h for s, e, h in rows}
+
+    def record(self, row: Row) -> None:
+        """Replace the (student, exercise) result and its checks in one transaction."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.transaction() as db:
+            db.execute(
+                "DELETE FROM checks WHERE student = ? AND exercise = ?", (row.student, row.exercise)
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row.student,
+                    row.exercise,
+                    row.content_hash,
+                    row.score,
+                    row.max_score,
+                    row.status,
+                    row.reason,
+                    row.seconds,
+                    json.dumps(row.result, ensure_ascii=False),
+                    now,
+                ),
+            )
+            for test in row.result.get("tests", []):
+                db.execute(
+                    "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        row.student,
+                        row.exercise,
+                        test["name"].split(":", 1)[0],
+                        test["score"],
+                        test["max_score"],
+                        int(test["status"] == "passed"),
+                        test["output"],
+                    ),
+                )
+
+    def rows(self) -> list[Row]:
+        cur = self.db.execute(
+            "SELECT student, exercise, content_hash, score, max_score, status, reason, seconds, "
+            "result FROM submissions ORDER BY student, exercise"
+        )
+        return [Row(*r[:8], json.loads(r[8])) for r in cur]
+
+    def students(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM students ORDER BY id")]
+
+    def exercises(self) -> dict[str, float]:
+        return dict(self.db.execute("SELECT id, max_score FROM exercises ORDER BY rowid"))
+
+    def problems(self) -> list[tuple[str, str]]:
+        return list(self.db.execute("SELECT path, message FROM problems ORDER BY id"))
+
+    def failed_checks(self) -> list[tuple[str, str, int]]:
+        """(exercise, check, how many students failed it), most common first."""
+        return list(
+            self.db.execute(
+                "SELECT exercise, check_id, COUNT(*) FROM checks WHERE passed = 0 "
+                "GROUP BY exercise, check_id ORDER BY COUNT(*) DESC, exercise, check_id"
+            )
+        )

@@ -1,0 +1,158 @@
+"""What the instructor reads: grades.csv, per-student feedback, summary.md and summary.png.
+Everything here is derived from the gradebook, so `learn grade --export` can rewrite it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import statistics
+from collections import Counter
+from pathlib import Path
+
+from grader.errors import LearnError
+from grader.gradebook import Gradebook, Row
+
+
+def export(book: Gradebook, out: Path) -> list[Path]:
+    """Write every report; a full disk becomes a clear error (the gradebook is untouched)."""
+    try:
+        return [_csv(book, out), *_feedback(book, out), _summary(book, out), _plot(book, out)]
+    except OSError as e:
+        raise LearnError(
+            f"{out}: could not write the reports ({e.strerror}); the gradebook is "
+            "intact: free some space and run `learn grade --export` again"
+        ) from None
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    tmp.replace(path)
+    return path
+
+
+def _csv(book: Gradebook, out: Path) -> Path:
+    exercises = list(book.exercises())
+    scores = {(r.student, r.exercise): r.score for r in book.rows()}
+    lines: list[list[str]] = [["student", *exercises, "total"]]
+    for s in book.students():
+        cells = [scores.get((s, e)) for e in exercises]
+        total = sum(c for c in cells if c is not None)
+        lines.append([s, *("" if c is None else f"{c:g}" for c in cells), f"{total:g}"])
+    path = out / "grades.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".tmp"), "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(lines)
+    path.with_suffix(".tmp").replace(path)
+    return path
+
+
+def feedback_markdown(row: Row) -> str:
+    data = row.result
+    lines = [f"# {row.exercise}: {row.score:g}/{row.max_score:g}", ""]
+    if row.status == "error":
+        lines += [f"Could not be graded: {row.reason}", ""]
+    lines += ["| check | points | result | feedback |", "|---|---|---|---|"]
+    for t in data.get("tests", []):
+        msg = str(t["output"]).replace("|", "\\|").replace("\n", " ")
+        lines.append(f"| {t['name']} | {t['score']:g}/{t['max_score']:g} | {t['status']} | {msg} |")
+    output = str(data.get("output", "")).strip()
+    if output:
+        lines += ["", "Output of the submission (truncated):", "", "```", output[-3000:], "```"]
+    return "\n".join(lines) + "\n"
+
+
+def _feedback(book: Gradebook, out: Path) -> list[Path]:
+    paths = []
+    for row in book.rows():
+        base = out / "feedback" / row.student / row.exercise
+        paths.append(
+            _write(base.with_suffix(".json"), json.dumps(row.result, ensure_ascii=False, indent=2))
+        )
+        paths.append(_write(base.with_suffix(".md"), feedback_markdown(row)))
+    return paths
+
+
+def _summary(book: Gradebook, out: Path) -> Path:
+    rows = book.rows()
+    lines = [
+        "# Class summary",
+        "",
+        f"{len(book.students())} students, {len(rows)} graded submissions.",
+        "",
+        "| exercise | n | mean | median | min | max | full marks |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for ex, max_score in book.exercises().items():
+        scores = [r.score for r in rows if r.exercise == ex]
+        if not scores:
+            continue
+        full = sum(s >= max_score for s in scores)
+        lines.append(
+            f"| {ex} | {len(scores)} | {statistics.mean(scores):.1f} | "
+            f"{statistics.median(scores):g} | {min(scores):g} | {max(scores):g} | "
+            f"{full} |"
+        )
+    lines += [
+        "",
+        "## Score distribution (share of the maximum)",
+        "",
+        "| exercise | 0-19% | 20-39% | 40-59% | 60-79% | 80-99% | 100% |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for ex, max_score in book.exercises().items():
+        bins = Counter(
+            min(5, int(r.score / max_score * 5)) if r.score < max_score else 5
+            for r in rows
+            if r.exercise == ex
+        )
+        if bins:
+            lines.append(f"| {ex} | " + " | ".join(str(bins.get(i, 0)) for i in range(6)) + " |")
+    lines += ["", "## Most common mistakes (failed checks)", ""]
+    for ex, check, n in book.failed_checks()[:15]:
+        lines.append(f"- {ex} / {check}: {n} submission(s)")
+    failures = [
+        r
+        for r in rows
+        if r.status == "error"
+        or any(k in r.reason for k in ("time limit", "memory limit", "crashed", "ended before"))
+    ]
+    lines += ["", "## Failures, timeouts and crashes", ""]
+    lines += [f"- {r.student} / {r.exercise}: {r.reason}" for r in failures] or ["- none"]
+    lines += ["", "## Problems in the submissions folder", ""]
+    lines += [f"- {p}: {m}" for p, m in book.problems()] or ["- none"]
+    lines += ["", "![score histogram](summary.png)", ""]
+    return _write(out / "summary.md", "\n".join(lines))
+
+
+def _plot(book: Gradebook, out: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    exercises = book.exercises()
+    totals: dict[str, float] = {}
+    for r in book.rows():
+        totals[r.student] = totals.get(r.student, 0.0) + r.score
+    fig, ax = plt.subplots(figsize=(6, 3.5), dpi=100)
+    ax.hist(
+        list(totals.values()),
+        bins=10,
+        range=(0, sum(exercises.values()) or 1),
+        color="#4c72b0",
+        edgecolor="white",
+    )
+    ax.set_xlabel("total score")
+    ax.set_ylabel("students")
+    ax.set_title("Total scores")
+    fig.tight_layout()
+    path = out / "summary.png"
+    fig.savefig(path)
+    plt.close(fig)
+    return path

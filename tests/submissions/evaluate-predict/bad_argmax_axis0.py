@@ -1,0 +1,10 @@
+import numpy as np
+
+
+def predict_labels(model, x):
+    return np.argmax(model.predict(x, verbose=0), axis=0)
+
+
+def test_scores(model, x, y):
+    loss, accuracy = model.evaluate(x, y, verbose=0)
+    return loss, accuracy

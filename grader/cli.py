@@ -126,12 +126,16 @@ def _run_quiz(ctx: click.Context, lesson: str, interactive: bool) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Show your progress through the course."""
+    from grader.review import due_count
+
     s = session(ctx)
     rows = s.status()
+    due = due_count(s.store, s.course, s.lang, s.store.clock())
     if as_json:
         click.echo(render.status_json(rows))
     else:
         render.status_table(render.console(), rows, s.course.spec.title.get(s.lang))
+        click.echo(msg(s.lang, "due", n=due))
 
 
 @main.command()

@@ -49,13 +49,13 @@ def grade_on_cluster(
 ) -> None:
     from distributed import Client, as_completed
 
-    with Client(scheduler, set_as_default=False) as client:
+    with Client(scheduler) as client:
         futures = {
             client.submit(grade_task, str(course.root), str(cache_dir), lang, job, pure=False): job
             for job in todo
         }
         try:
-            for future in as_completed(futures):
+            for future in as_completed(list(futures)):
                 done(futures[future], future.result())
         except KeyboardInterrupt:
             client.cancel(list(futures))

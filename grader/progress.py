@@ -246,13 +246,14 @@ class Store:
         """Forget units (all when unit_ids is None), their quiz answers and submissions."""
         with self.transaction() as db:
             if unit_ids is None:
-                for table in ("units", "answers", "submissions", "hints"):
+                for table in ("units", "answers", "submissions", "hints", "review"):
                     db.execute(f"DELETE FROM {table}")
                 return
             for unit_id in unit_ids:
                 db.execute("DELETE FROM units WHERE unit_id = ?", (unit_id,))
             for prefix in item_prefixes:
                 db.execute("DELETE FROM answers WHERE item_id LIKE ?", (prefix + "/%",))
+                db.execute("DELETE FROM review WHERE item_id LIKE ?", (prefix + "/%",))
             for ex in exercises:
                 db.execute("DELETE FROM submissions WHERE exercise_id = ?", (ex,))
                 db.execute("DELETE FROM hints WHERE exercise_id = ?", (ex,))

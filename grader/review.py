@@ -97,8 +97,12 @@ def schedule_answer(store: Store, item_id: str, correct: bool, now: datetime) ->
 
 def install(store: Store) -> Store:
     """Make every `store.record_answer` also reschedule the item, in the same transaction."""
-    store.on_answer = schedule
+    store.on_answer = _on_answer
     return store
+
+
+def _on_answer(db: sqlite3.Connection, item_id: str, correct: bool, now: datetime) -> None:
+    schedule(db, item_id, correct, now)
 
 
 def card_of(store: Store, item_id: str) -> Card | None:

@@ -116,7 +116,7 @@ def render(out: Console, data: dict[str, Any]) -> None:
                     str(r["answers"]),
                     str(r["correct"]),
                     _pct(r["accuracy"]),
-                    bar([r["accuracy"]]) * 1,
+                    bar([r["accuracy"]]),
                 )
             out.print(table)
         days = data["days"]

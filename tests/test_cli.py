@@ -272,3 +272,9 @@ def test_non_grading_commands_do_not_import_tensorflow(command: list[str], tmp_p
         check=True,
     ).stdout
     assert out.strip().endswith("HEAVY []")
+
+
+def test_status_table_shows_due_reviews(runner: CliRunner) -> None:
+    out = runner.invoke(main, ["--lang", "en", "status"], env={"COLUMNS": "160"}).output
+    assert "lesson:training-basics" in out
+    assert out.endswith("Review items due now: 0 (learn review)\n")

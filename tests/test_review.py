@@ -252,15 +252,18 @@ def test_review_text_and_answer_reschedules(runner: CliRunner, learn_env: Path, 
 
 def test_review_interactive(runner: CliRunner, learn_env: Path, item_ids) -> None:
     seed_past_answers(learn_env, item_ids)
-    result = learn(runner, "review", "--interactive", "--limit", "1", input="Z\nA\n")
-    first = item_ids[1]
-    assert result.exit_code == 0
-    assert "[1/1] " in result.output
-    assert ("Correct!" in result.output) or ("Not quite." in result.output)
-    assert result.output.endswith(" right.\n") and "Review finished: " in result.output
+    first = item_ids[1]  # a true/false item, answered wrong two days ago: the most overdue
+    result = learn(runner, "review", "--interactive", "--limit", "1", input="Z\nfalse\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("[1/1] ")
+    assert "Error: 'Z' is not true or false\n" in result.output
+    assert "Correct!\n" in result.output
+    assert result.output.endswith("Review finished: 1/1 right.\n")
     data = json.loads(learn(runner, "review", "--json").output)
-    if "Correct!" in result.output:
-        assert first not in [d["item"] for d in data["due"]]
+    assert data["total"] == len(item_ids) - 1
+    assert first not in [d["item"] for d in data["due"]]
+    store = Store(learn_env / "progress" / "keras-training.db")
+    assert [a[:3] for a in store.answers()][-1] == (first, "false", True)
 
 
 def test_stats_json(runner: CliRunner, learn_env: Path, item_ids, course) -> None:

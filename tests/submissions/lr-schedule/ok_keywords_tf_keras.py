@@ -1,0 +1,8 @@
+from tensorflow import keras
+
+
+def make_optimizer():
+    schedule = keras.optimizers.schedules.ExponentialDecay(
+        initial_learning_rate=0.01, decay_steps=1000, decay_rate=0.9
+    )
+    return keras.optimizers.Adam(learning_rate=schedule)

@@ -3,6 +3,7 @@ sandboxes (or a Dask cluster), commit each result to the gradebook as it complet
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -241,11 +242,9 @@ def _grade_local(
     try:
         # References first, once per exercise, in parallel; then the submissions.
         needed = sorted({j.exercise for j in todo})
-        for f in [pool.submit(reference, e) for e in needed]:
-            try:
-                f.result()
-            except LearnError:
-                pass  # each submission of that exercise then records the error itself
+        for ref in [pool.submit(reference, e) for e in needed]:
+            with contextlib.suppress(LearnError):  # its submissions then record the error
+                ref.result()
         pending: dict[Future[Row | None], Job] = {pool.submit(work, j): j for j in todo}
         while pending:
             finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)

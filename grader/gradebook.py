@@ -162,7 +162,10 @@ class Gradebook:
             "SELECT student, exercise, content_hash, score, max_score, status, reason, seconds, "
             "result FROM submissions ORDER BY student, exercise"
         )
-        return [Row(*r[:8], json.loads(r[8])) for r in cur]
+        return [
+            Row(s, e, h, score, top, status, reason, secs, json.loads(result))
+            for s, e, h, score, top, status, reason, secs, result in cur
+        ]
 
     def students(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM students ORDER BY id")]

@@ -79,7 +79,7 @@ def model_facts(model: Any) -> dict[str, Any]:
                 "activation": _activation_name(layer),
             }
         )
-    out_units = None
+    out_units: Any = None
     try:
         out_units = int(model.outputs[0].shape[-1])
     except Exception:  # noqa: BLE001 (subclassed models have no symbolic outputs)
@@ -270,7 +270,7 @@ def _describe_fit(args: tuple[Any, ...], kw: dict[str, Any]) -> dict[str, Any]:
         "epochs": bound.get("epochs", 1),
         "validation_split": float(bound.get("validation_split") or 0.0),
         "validation_data_len": vd_len,
-        "x_len": int(len(x)) if hasattr(x, "__len__") else None,
+        "x_len": int(len(x)) if x is not None and hasattr(x, "__len__") else None,
         "shuffle": bool(bound.get("shuffle", True)),
         "callbacks": callbacks,
     }

@@ -257,10 +257,10 @@ def check(shown: Shown, answers: list[str]) -> Verdict:
             raise UsageError(f"{' '.join(answers)!r} is not true or false")
         value = word in TRUE_WORDS
         return Verdict(item.id, value == item.answer, str(value).lower(), item.explanation)
-    given = " ".join(answers)
-    ok = _norm(given) in {_norm(a) for a in item.accept}
-    note = next((m.explanation for m in item.mistakes if _norm(m.answer) == _norm(given)), "")
-    return Verdict(item.id, ok, given.strip(), _explain(note, item))
+    text = " ".join(answers)
+    ok = _norm(text) in {_norm(a) for a in item.accept}
+    note = next((m.explanation for m in item.mistakes if _norm(m.answer) == _norm(text)), "")
+    return Verdict(item.id, ok, text.strip(), _explain(note, item))
 
 
 def _explain(specific: str, item: AnyItem) -> str:

@@ -39,16 +39,13 @@ def format_loc(loc: Loc) -> str:
 def _data_path(data: Any, loc: Loc) -> Loc:
     """Drop loc parts that are not in the data (pydantic adds union tags such as 'single')."""
     path: list[str | int] = []
-    cur = data
+    cur: Any = data
     for part in loc:
-        if (
-            isinstance(cur, dict)
-            and part in cur
-            or isinstance(cur, list)
-            and isinstance(part, int)
-            and 0 <= part < len(cur)
-        ):
-            cur = cur[part]
+        found = (isinstance(cur, dict) and part in cur) or (
+            isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
+        )
+        if found:
+            cur = cur[part]  # type: ignore[index]
             path.append(part)
         elif isinstance(cur, dict) and isinstance(part, str) and not _is_tag(part):
             path.append(part)  # a missing or extra field: name it, line of its parent

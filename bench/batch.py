@@ -1,0 +1,109 @@
+"""Batch grading three ways in one run, on a generated class (default 4 students x 6 exercises).
+
+1. `learn grade SUBS --out OUT --workers N` (warm zygotes, references cached once);
+2. a naive loop: one fresh `learn submit` process per submission (what per-submission graders pay);
+3. the floor: the learners' code run and trained in one warm process (the harness's own job
+   function, without sandbox or inspection), divided by N workers.
+Usage: python bench/batch.py [students] [workers]
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+EXERCISES = ["compile-multiclass", "fit-validation", "evaluate-predict", "binary-classifier",
+             "regressor", "lr-schedule"]
+
+FLOOR = r"""
+import os, sys, json, tempfile, time, shutil
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+from pathlib import Path
+import numpy as np
+import grader.harness as h
+from grader.course import load_course
+from grader.datasets import generate
+course = load_course(Path(sys.argv[1]))
+jobs = json.loads(sys.argv[2])
+start = time.perf_counter()
+for ex, path in jobs:
+    spec = course.exercise(ex)
+    data = generate(spec.data)
+    d = Path(tempfile.mkdtemp())
+    os.chdir(d)
+    shutil.copyfile(path, "submission.py")
+    np.save("x_train.npy", data.x_train); np.save("y_train.npy", data.y_train)
+    np.save("x_test.npy", data.x_test); np.save("y_test.npy", data.y_test)
+    h.run_learner({"task": spec.task, "seed": spec.data.seed, "epochs": spec.data.epochs,
+                   "n_classes": spec.data.n_classes, "steps": [0]})
+    sys.modules.pop("submission", None)
+    os.chdir("/")
+    shutil.rmtree(d)
+print(time.perf_counter() - start)
+"""
+
+
+def make_class(root: Path, students: int) -> list[tuple[str, str, Path]]:
+    subs = []
+    for i in range(students):
+        for ex in EXERCISES:
+            kind = "reference.py" if (i + EXERCISES.index(ex)) % 3 else "starter.py"
+            dest = root / f"s{i}" / f"{ex}.py"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(REPO / "exercises" / ex / kind, dest)
+            subs.append((f"s{i}", ex, dest))
+    return subs
+
+
+def run(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    students = int(sys.argv[1]) if len(sys.argv) > 1 else 4
+    workers = int(sys.argv[2]) if len(sys.argv) > 2 else (os.cpu_count() or 1)
+    learn = [sys.executable, "-m", "grader", "--lang", "en"]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        subs = make_class(root / "subs", students)
+        env = dict(os.environ, LEARN_HOME=str(root / "home"), PYTHONPATH=str(REPO))
+        # Warm both reference caches first so every way pays for learners' code only.
+        run([*learn, "grade", str(root / "subs"), "--out", str(root / "warm"),
+             "--workers", str(workers)], env)
+        shutil.copytree(root / "warm" / "cache", root / "out" / "cache")
+        for ex in EXERCISES:
+            run([*learn, "submit", ex, str(REPO / "exercises" / ex / "reference.py")], env)
+
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        batch = run([*learn, "grade", str(root / "subs"), "--out", str(root / "out"),
+                     "--workers", str(workers)], env)
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        naive = sum(run([*learn, "submit", ex, str(path)], env) for _, ex, path in subs)
+        import json
+
+        jobs = json.dumps([(ex, str(path)) for _, ex, path in subs])
+        out = subprocess.run([sys.executable, "-c", FLOOR, str(REPO), jobs], env=env,
+                             capture_output=True, text=True, check=True).stdout
+        floor = float(out.strip().splitlines()[-1]) / workers
+    n = len(subs)
+    print(f"{n} submissions, {workers} workers")
+    print(f"learn grade:                   {batch:7.1f} s  ({n / batch * 60:.1f} submissions/min)")
+    print(f"naive loop of learn submit:    {naive:7.1f} s")
+    print(f"floor (warm process / workers):{floor:7.1f} s")
+    print(f"speed-up over the naive loop: {naive / batch:.2f}x; learn grade / floor: "
+          f"{batch / floor:.2f}x")
+    print(f"peak RSS of one process (zygote or job), learn grade run: "
+          f"{max(before, peak_kb) / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

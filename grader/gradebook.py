@@ -17,6 +17,8 @@ from typing import Any
 
 from grader.errors import StoreError
 
+LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before reporting the lock
+
 SCHEMA = [
     """
     CREATE TABLE students (id TEXT PRIMARY KEY, source TEXT NOT NULL);

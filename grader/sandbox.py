@@ -62,6 +62,9 @@ class Limits:
     max_processes: int = 64
     output_bytes: int = 64_000
     open_files: int = 256
+    # As root the workdir is a private tmpfs: what the job may write there on top of its inputs.
+    disk_mb: int = 256
+    max_files: int = 10_000
 
 
 @dataclass
@@ -228,8 +231,11 @@ class Sandbox:
         extra_sys_path: Sequence[str] = (),
         uid_base: int = 61000,
         slot: int | None = None,
+        hide: Sequence[str | os.PathLike[str]] = (),
     ) -> None:
         self.preload = tuple(preload)
+        # Paths no job may see (as root): covered with an empty folder in the job's own view.
+        self.hide = tuple(str(p) for p in hide)
         self.extra_sys_path = tuple(str(p) for p in extra_sys_path)
         # Only root can switch to an unprivileged uid; otherwise the job keeps ours.
         # With slot None, the first free slot is claimed (concurrent graders get distinct uids).
@@ -274,12 +280,21 @@ class Sandbox:
                 os.close(self._slot_lock)
                 self._slot_lock = None
 
-    def run(self, job: str, workdir: Path, payload: dict[str, Any], limits: Limits) -> RunResult:
+    def run(
+        self,
+        job: str,
+        workdir: Path,
+        payload: dict[str, Any],
+        limits: Limits,
+        hide: Sequence[str | os.PathLike[str]] = (),
+    ) -> RunResult:
+        """Run `module:function(payload)` in `workdir`; `hide`: more paths the job must not see."""
         workdir = Path(workdir).resolve()
         if not workdir.is_dir():
             raise SandboxError(f"sandbox workdir {workdir} is not a directory")
         request: dict[str, Any] = {"op": "run", "job": job, "workdir": str(workdir)}
         request.update(payload=payload, limits=asdict(limits), uid=self.job_uid)
+        request["hide"] = [*self.hide, *(str(p) for p in hide)]
         json.dumps(request)  # fail here, in the caller, if the payload is not JSON
         with self._lock:
             for attempt in (1, 2):

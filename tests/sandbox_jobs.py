@@ -136,6 +136,11 @@ def identity(payload: dict[str, Any]) -> None:
         facts["root_home"] = sorted(os.listdir("/root"))
     except OSError as exc:
         facts["root_home"] = f"failed: {exc}"
+    Path("probe.txt").write_text("mine")
+    facts["file_uid"] = Path("probe.txt").stat().st_uid
+    facts["root_dir"] = sorted(os.listdir("/"))
+    facts["tmp"] = sorted(os.listdir("/tmp"))
+    facts["proc_pids"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
     Path("identity.json").write_text(json.dumps(facts))
 
 

@@ -279,7 +279,18 @@ def test_job_runs_unprivileged(sandbox: Sandbox, workdir: Path) -> None:
     facts = json.loads((workdir / "identity.json").read_text())
     assert facts["uid"] == facts["euid"] == sandbox.job_uid != 0
     assert facts["groups"] == [] and facts["setuid0"].startswith("failed")
-    assert (workdir / "identity.json").stat().st_uid == sandbox.job_uid
+    # Inside its view the job owns what it writes; the copy handed back is root's.
+    assert facts["file_uid"] == sandbox.job_uid
+    assert (workdir / "identity.json").stat().st_uid == 0
+    assert (workdir / "probe.txt").read_text() == "mine"
+    # Its own root: system and Python folders only; a private /tmp; no one else's processes.
+    assert "work" not in facts["root_dir"] and "home" not in facts["root_dir"]
+    python = [sys.prefix, sys.base_prefix, *sys.path]
+    needed = {Path(p).parts[2] for p in python if p.startswith("/root/")}
+    assert isinstance(facts["root_home"], str) or set(facts["root_home"]) <= needed
+    if workdir.parts[1] == "tmp":  # only the way to the workdir
+        assert facts["tmp"] == [workdir.parts[2]]
+    assert sandbox.zygote_pid not in facts["proc_pids"] and os.getpid() not in facts["proc_pids"]
 
 
 @needs_root
@@ -293,7 +304,9 @@ def test_private_files_stay_private(sandbox: Sandbox, workdir: Path) -> None:
             ("write_file", {"name": str(secret), "text": "pwned"}),
         ]:
             result = run(sandbox, job, workdir, payload)
-            assert result.status == "error" and "PermissionError" in result.output, result
+            assert result.status == "error", result
+            # Absent from the job's view (a private /tmp), or at least unreadable.
+            assert "FileNotFoundError" in result.output or "PermissionError" in result.output
             assert "top secret" not in result.output
         assert secret.read_text() == "top secret"
     finally:

@@ -19,8 +19,14 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-EXERCISES = ["compile-multiclass", "fit-validation", "evaluate-predict", "binary-classifier",
-             "regressor", "lr-schedule"]
+EXERCISES = [
+    "compile-multiclass",
+    "fit-validation",
+    "evaluate-predict",
+    "binary-classifier",
+    "regressor",
+    "lr-schedule",
+]
 
 FLOOR = r"""
 import os, sys, json, tempfile, time, shutil
@@ -77,32 +83,61 @@ def main() -> None:
         subs = make_class(root / "subs", students)
         env = dict(os.environ, LEARN_HOME=str(root / "home"), PYTHONPATH=str(REPO))
         # Warm both reference caches first so every way pays for learners' code only.
-        run([*learn, "grade", str(root / "subs"), "--out", str(root / "warm"),
-             "--workers", str(workers)], env)
+        run(
+            [
+                *learn,
+                "grade",
+                str(root / "subs"),
+                "--out",
+                str(root / "warm"),
+                "--workers",
+                str(workers),
+            ],
+            env,
+        )
         shutil.copytree(root / "warm" / "cache", root / "out" / "cache")
         for ex in EXERCISES:
             run([*learn, "submit", ex, str(REPO / "exercises" / ex / "reference.py")], env)
 
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        batch = run([*learn, "grade", str(root / "subs"), "--out", str(root / "out"),
-                     "--workers", str(workers)], env)
+        batch = run(
+            [
+                *learn,
+                "grade",
+                str(root / "subs"),
+                "--out",
+                str(root / "out"),
+                "--workers",
+                str(workers),
+            ],
+            env,
+        )
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         naive = sum(run([*learn, "submit", ex, str(path)], env) for _, ex, path in subs)
         import json
 
         jobs = json.dumps([(ex, str(path)) for _, ex, path in subs])
-        out = subprocess.run([sys.executable, "-c", FLOOR, str(REPO), jobs], env=env,
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", FLOOR, str(REPO), jobs],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         floor = float(out.strip().splitlines()[-1]) / workers
     n = len(subs)
     print(f"{n} submissions, {workers} workers")
     print(f"learn grade:                   {batch:7.1f} s  ({n / batch * 60:.1f} submissions/min)")
     print(f"naive loop of learn submit:    {naive:7.1f} s")
     print(f"floor (warm process / workers):{floor:7.1f} s")
-    print(f"speed-up over the naive loop: {naive / batch:.2f}x; learn grade / floor: "
-          f"{batch / floor:.2f}x")
-    print(f"peak RSS of one process (zygote or job), learn grade run: "
-          f"{max(before, peak_kb) / 1024:.0f} MB")
+    print(
+        f"speed-up over the naive loop: {naive / batch:.2f}x; learn grade / floor: "
+        f"{batch / floor:.2f}x"
+    )
+    print(
+        f"peak RSS of one process (zygote or job), learn grade run: "
+        f"{max(before, peak_kb) / 1024:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -69,6 +69,8 @@ def call_problem(ev: Evidence, name: str, lang: str) -> str | None:
     if r.import_error:
         e = r.import_error
         where = tr(lang, f" (line {e.line})", f" ({e.line} 行目)") if e.line else ""
+        if "line" in e.message:
+            where = ""  # SyntaxError messages already name the line
         return tr(
             lang,
             f"the file could not be run: {e.message}{where}",

@@ -65,6 +65,7 @@ class FitCall(Loose):
     epochs: int | None = None
     validation_split: float = 0.0
     validation_data_len: int | None = None
+    validation_data_is_tail: bool | None = None
     x_len: int | None = None
     shuffle: bool = True
     callbacks: list[CallbackInfo] = Field(default=[], max_length=50)

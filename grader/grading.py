@@ -203,9 +203,8 @@ class Grader:
             np.save(insp_dir / "y_train.npy", data.y_train)
             ev.labels = _array(out / "labels.npy")
             learner_pred = _array(out / "learner_pred.npy")
-            insp = self.sandbox.run(
-                "grader.harness:inspect", insp_dir, self._payload(spec), INSPECT_LIMITS
-            )
+            payload = self._payload(spec) | {"val_share": _val_share(report)}
+            insp = self.sandbox.run("grader.harness:inspect", insp_dir, payload, INSPECT_LIMITS)
             if insp.status != "ok":
                 ev.problems.append(f"inspection failed: {insp.reason}: {insp.output[-1500:]}")
             ev.inspect, problem = read_json(insp_dir / "out" / "inspect.json", InspectReport)
@@ -299,6 +298,17 @@ class Grader:
             ref.get("history"),
             ev.problems,
         )
+
+
+def _val_share(report: LearnerReport) -> float:
+    """The share the learner validated on, so restore_best_weights is checked on that slice."""
+    if not report.fit_calls:
+        return 0.2
+    call = report.fit_calls[-1]
+    if call.validation_data_len and call.validation_data_is_tail and call.x_len:
+        return call.validation_data_len / (call.x_len + call.validation_data_len)
+    share = call.validation_split
+    return share if 0.0 < share < 1.0 else 0.2
 
 
 def _unloadable(ev: Evidence) -> bool:

@@ -262,14 +262,21 @@ def _describe_fit(args: tuple[Any, ...], kw: dict[str, Any]) -> dict[str, Any]:
         )
     vd = bound.get("validation_data")
     vd_len = None
+    x = bound.get("x")
+    vd_tail = None
     if isinstance(vd, tuple | list) and vd:
         vd_len = int(len(vd[0]))
-    x = bound.get("x")
+        try:  # the last rows of the full data, as validation_split would take them?
+            full = bound.get("_full_x")
+            vd_tail = bool(np.array_equal(np.asarray(vd[0]), np.asarray(full)[-vd_len:]))
+        except Exception:  # noqa: BLE001
+            vd_tail = False
     return {
         "batch_size": bound.get("batch_size"),
         "epochs": bound.get("epochs", 1),
         "validation_split": float(bound.get("validation_split") or 0.0),
         "validation_data_len": vd_len,
+        "validation_data_is_tail": vd_tail,
         "x_len": int(len(x)) if x is not None and hasattr(x, "__len__") else None,
         "shuffle": bool(bound.get("shuffle", True)),
         "callbacks": callbacks,
@@ -284,7 +291,7 @@ def task_fit(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) ->
     fit = model.fit
 
     def recording_fit(*args: Any, **kw: Any) -> Any:
-        calls.append(_describe_fit(args, kw))
+        calls.append(_describe_fit(args, {**kw, "_full_x": x}))
         return fit(*args, **kw)
 
     model.fit = recording_fit
@@ -381,7 +388,8 @@ def inspect(payload: dict[str, Any]) -> None:
         _predict(trained, x_test, "pred.npy")
         if payload["task"] == "fit-validation":
             x, y = _load("x_train.npy"), _load("y_train.npy")
-            cut = int(len(x) * 0.8)
+            share = float(payload.get("val_share", 0.2))
+            cut = int(math.ceil(len(x) * (1.0 - share)))  # where Keras' validation_split cuts
             value = trained.evaluate(x[cut:], y[cut:], batch_size=32, verbose=0, return_dict=True)
             facts["val_loss_now"] = float(value["loss"])
     elif err:

@@ -72,6 +72,20 @@ def judge_fit(ev: Evidence, ctx: Context) -> Verdicts:
     ok = abs(share - 0.2) < 1e-6 or (
         call.validation_data_len is not None and abs(share - 0.2) < 0.01
     )
+    if call.validation_data_len and not call.validation_data_is_tail:
+        out["validation-split"] = (
+            False,
+            tr(
+                lang,
+                "validation_data is not the last 20% of the data: hold it out with "
+                "validation_split=0.2",
+                "validation_data がデータの最後の 20% ではありません。validation_split=0.2 で"
+                "取り分けてください",
+            ),
+        )
+        out["early-stopping"] = _early_stopping(call.callbacks, lang)
+        out["stops-and-restores"] = _stops_and_restores(ev, ctx)
+        return out
     out["validation-split"] = (
         ok,
         tr(
@@ -336,6 +350,16 @@ def judge_lr(ev: Evidence, ctx: Context) -> Verdicts:
         g, w = at(step)
         return g is not None and abs(g - w) <= 1e-6 + 1e-4 * abs(w)
 
+    def ratio(step: int) -> tuple[float | None, float]:
+        """The rate relative to step 0: decay is judged apart from the initial rate."""
+        g, w = at(step)
+        g0, w0 = at(0)
+        return (g / g0 if g is not None and g0 else None), w / w0
+
+    def same_ratio(step: int) -> bool:
+        g, w = ratio(step)
+        return g is not None and abs(g - w) <= 1e-4 * abs(w)
+
     if lr.schedule is None:
         msg = tr(
             lang,
@@ -360,22 +384,24 @@ def judge_lr(ev: Evidence, ctx: Context) -> Verdicts:
             f"ステップ 0 の学習率: {g0:g}(期待値 {w0:g})",
         ),
     )
-    decay_ok = all(same(s) for s in (1000, 2000, 5000))
-    g2, w2 = at(2000)
+    decay_ok = all(same_ratio(s) for s in (1000, 2000, 5000))
+    r2, q2 = ratio(2000)
+    shown = "?" if r2 is None else f"{r2:.4g}"
     out["decay"] = (
         decay_ok,
         tr(
             lang,
-            f"lr at step 2000: {g2:g} (wanted {w2:g})",
-            f"ステップ 2000 の学習率: {g2:g}(期待値 {w2:g})",
+            f"lr at step 2000 is {shown} x the initial rate (wanted {q2:.4g}: x0.9 per 1000 steps)",
+            f"ステップ 2000 の学習率は初期値の {shown} 倍です(期待値 {q2:.4g}: 1000 ステップごとに 0.9 倍)",
         ),
     )
-    g15, w15 = at(1500)
+    r15, q15 = ratio(1500)
+    shown = "?" if r15 is None else f"{r15:.4g}"
     staircase = bool(lr.schedule_config.get("staircase"))
     msg = tr(
         lang,
-        f"lr at step 1500: {g15:g} (wanted {w15:.6g})",
-        f"ステップ 1500 の学習率: {g15:g}(期待値 {w15:.6g})",
+        f"lr at step 1500 is {shown} x the initial rate (wanted {q15:.4g}, i.e. 0.9^1.5)",
+        f"ステップ 1500 の学習率は初期値の {shown} 倍です(期待値 {q15:.4g} = 0.9^1.5)",
     )
     if staircase:
         msg += tr(
@@ -383,7 +409,7 @@ def judge_lr(ev: Evidence, ctx: Context) -> Verdicts:
             ": staircase=True makes it drop in steps; the task wants a smooth decay",
             "。staircase=True だと階段状に下がります。課題は滑らかな減衰です",
         )
-    out["smooth"] = (same(1500) and same(500), msg)
+    out["smooth"] = (same_ratio(1500) and same_ratio(500), msg)
     return out
 
 
@@ -409,7 +435,7 @@ RECIPES: dict[str, Recipe] = {
         },
     ),
     "regressor": Recipe(
-        ("returns-model", "output", "loss", "metric", "trains"),
+        ("returns-model", "output", "loss", "optimizer-metric", "trains"),
         _model("build_model"),
         {"loss": ["mse", "mae", "huber"], "metric": "mae", "units": 1, "activations": ["linear"]},
     ),

@@ -108,7 +108,9 @@ _VIEW_DIR: str | None = None  # the zygote's own (root-only) mount point for the
 _MAX_COPY_DEPTH = 16  # handing back: deeper folders of the job are ignored
 
 
-def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None) -> None:
+def _mount(
+    source: str | None, target: str, fstype: str | None, flags: int, data: str | None
+) -> None:
     def enc(text: str | None) -> bytes | None:
         return None if text is None else os.fsencode(text)
 

@@ -140,6 +140,7 @@ def identity(payload: dict[str, Any]) -> None:
     facts["file_uid"] = Path("probe.txt").stat().st_uid
     facts["root_dir"] = sorted(os.listdir("/"))
     facts["tmp"] = sorted(os.listdir("/tmp"))
+    facts["repo"] = sorted(os.listdir(payload["repo"])) if "repo" in payload else None
     facts["proc_pids"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
     Path("identity.json").write_text(json.dumps(facts))
 

@@ -17,9 +17,22 @@ from grader.gradebook import Gradebook, Row
 def a_gradebook(out: Path) -> Gradebook:
     book = Gradebook(out / "gradebook.db")
     book.register({"amy": "amy"}, {"regressor": 100.0}, [("x.txt", "ignored")])
-    result = {"score": 70.0, "max_score": 100.0, "execution_time": 1.0, "output": "",
-              "tests": [{"name": "loss: regression loss", "score": 0.0, "max_score": 30.0,
-                         "status": "failed", "output": "use mse", "visibility": "visible"}]}
+    result = {
+        "score": 70.0,
+        "max_score": 100.0,
+        "execution_time": 1.0,
+        "output": "",
+        "tests": [
+            {
+                "name": "loss: regression loss",
+                "score": 0.0,
+                "max_score": 30.0,
+                "status": "failed",
+                "output": "use mse",
+                "visibility": "visible",
+            }
+        ],
+    }
     book.record(Row("amy", "regressor", "h1", 70.0, 100.0, "graded", "use mse", 1.0, result))
     return book
 
@@ -55,8 +68,10 @@ def test_corrupted_gradebook_is_left_untouched(tmp_path: Path) -> None:
     db.write_bytes(b"garbage" * 1000)
     result = CliRunner().invoke(main, ["grade", "--export", str(tmp_path)])
     assert result.exit_code == 1
-    assert result.output == (f"Error: {db}: the gradebook cannot be used (file is not a "
-                             "database); it was left untouched\n")
+    assert result.output == (
+        f"Error: {db}: the gradebook cannot be used (file is not a "
+        "database); it was left untouched\n"
+    )
     assert db.read_bytes() == b"garbage" * 1000
 
 
@@ -68,12 +83,13 @@ def test_locked_gradebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     try:
         book = Gradebook(tmp_path / "gradebook.db")
         with pytest.raises(Exception) as e:
-            book.record(Row("amy", "regressor", "h2", 1.0, 100.0, "graded", "", 1.0,
-                            {"tests": []}))
+            book.record(Row("amy", "regressor", "h2", 1.0, 100.0, "graded", "", 1.0, {"tests": []}))
     finally:
         other.execute("ROLLBACK")
-    assert str(e.value) == (f"{tmp_path / 'gradebook.db'}: the gradebook is locked by another "
-                            "process; wait for it to finish")
+    assert str(e.value) == (
+        f"{tmp_path / 'gradebook.db'}: the gradebook is locked by another "
+        "process; wait for it to finish"
+    )
     assert [r.score for r in Gradebook(tmp_path / "gradebook.db").rows()] == [70.0]
 
 

@@ -2,8 +2,7 @@
 
 `tests/submissions/<exercise>/ok_*.py` are correct solutions written in different styles; each must
 get full marks. `bad_*.py` are known learner mistakes; each must lose points, and a failed check
-must name the mistake (the keyword in the table). Rows the current grader gets wrong are marked
-`xfail(strict=True)` with the reason, so the table documents them until the grader is fixed.
+must name the mistake (the keyword in the table).
 """
 
 from __future__ import annotations
@@ -83,17 +82,6 @@ OK = True
 BAD = False
 
 
-def xfail(exercise: str, name: str, full: bool, keyword: str | None, reason: str) -> object:
-    return pytest.param(
-        exercise,
-        name,
-        full,
-        keyword,
-        id=f"{exercise}/{name}",
-        marks=pytest.mark.xfail(strict=True, reason=f"grader bug: {reason}"),
-    )
-
-
 ROWS = [
     # exercise, file, full marks?, keyword a failed check's message must contain
     ("compile-multiclass", "ok_strings.py", OK, None),
@@ -140,14 +128,7 @@ ROWS = [
     ("regressor", "bad_no_mae_metric.py", BAD, "add the mae metric"),
     ("regressor", "bad_two_outputs.py", BAD, "has 2 units"),
     ("regressor", "bad_not_compiled.py", BAD, "not compiled"),
-    xfail(
-        "regressor",
-        "bad_sgd.py",
-        BAD,
-        "sgd",
-        "the instructions say 'optimizer: Adam' but the regressor has no optimizer check: "
-        "optimizer='sgd' gets 100/100",
-    ),
+    ("regressor", "bad_sgd.py", BAD, "the task asks for Adam"),
     ("fit-validation", "ok_callback_variable.py", OK, None),
     ("fit-validation", "ok_inline_tf.py", OK, None),
     ("fit-validation", "ok_positional.py", OK, None),
@@ -163,15 +144,7 @@ ROWS = [
     ("fit-validation", "bad_batch_64.py", BAD, "batch_size 64"),
     ("fit-validation", "bad_epochs_20.py", BAD, "epochs 20"),
     ("fit-validation", "bad_returns_none.py", BAD, "returned None"),
-    xfail(
-        "fit-validation",
-        "bad_first_fifth_validation.py",
-        BAD,
-        "validation_split",
-        "validation_data=(x[:n], y[:n]) (the FIRST 20%) passes validation-split (only the share "
-        "is checked); stops-and-restores then says 'weights not restored' although "
-        "restore_best_weights=True",
-    ),
+    ("fit-validation", "bad_first_fifth_validation.py", BAD, "not the last 20%"),
     ("evaluate-predict", "ok_reference_style.py", OK, None),
     ("evaluate-predict", "ok_method_argmax.py", OK, None),
     ("evaluate-predict", "ok_axis1_return_dict.py", OK, None),
@@ -252,12 +225,7 @@ def test_every_submission_file_is_in_the_table() -> None:
         assert sum(n.startswith("bad_") for n in names) >= 5, exercise
 
 
-# -- feedback the current grader gets wrong beyond a single row ----------------------------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="grader bug: an initial rate of 0.1 with the right decay (x0.9 per 1000 steps, smooth) "
-    "also fails 'decay' and 'smooth', which compare absolute rates: 20/100 instead of 80/100",
-)
+# -- feedback that must stay precise beyond a single row ----------------------------------
 def test_wrong_initial_rate_costs_only_the_initial_check(
     grade_file: Callable[[str, str], GradeResult],
 ) -> None:
@@ -266,12 +234,6 @@ def test_wrong_initial_rate_costs_only_the_initial_check(
     assert failed == ["initial"], describe(result)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="grader bug: the inspector measures val_loss on the last 20% whatever the learner "
-    "validated on, so validation_split=0.1 with restore_best_weights=True is told "
-    "'weights not restored'",
-)
 def test_restored_weights_are_not_blamed_for_a_wrong_split(
     grade_file: Callable[[str, str], GradeResult],
 ) -> None:

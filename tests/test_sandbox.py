@@ -274,7 +274,7 @@ def test_network_fallback_guard(sandbox: Sandbox, workdir: Path) -> None:
 
 @needs_root
 def test_job_runs_unprivileged(sandbox: Sandbox, workdir: Path) -> None:
-    result = run(sandbox, "identity", workdir)
+    result = run(sandbox, "identity", workdir, {"repo": str(TESTS_DIR.parent)})
     assert result.status == "ok", result
     facts = json.loads((workdir / "identity.json").read_text())
     assert facts["uid"] == facts["euid"] == sandbox.job_uid != 0
@@ -284,7 +284,9 @@ def test_job_runs_unprivileged(sandbox: Sandbox, workdir: Path) -> None:
     assert (workdir / "identity.json").stat().st_uid == 0
     assert (workdir / "probe.txt").read_text() == "mine"
     # Its own root: system and Python folders only; a private /tmp; no one else's processes.
-    assert "work" not in facts["root_dir"] and "home" not in facts["root_dir"]
+    assert "home" not in facts["root_dir"] and "work" in facts["root_dir"]
+    # Of this checkout only the packages the zygote imported: no exercises/, .git or course.
+    assert facts["repo"] == ["grader", "tests"]
     python = [sys.prefix, sys.base_prefix, *sys.path]
     needed = {Path(p).parts[2] for p in python if p.startswith("/root/")}
     assert isinstance(facts["root_home"], str) or set(facts["root_home"]) <= needed

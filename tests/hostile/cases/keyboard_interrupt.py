@@ -1,0 +1,5 @@
+"""Hostile: raises KeyboardInterrupt in the entry point. Expected: 0, "KeyboardInterrupt"."""
+
+
+def make_optimizer():
+    raise KeyboardInterrupt

@@ -1,0 +1,3 @@
+"""Hostile: raise SystemExit at import. Expected: 0, "SystemExit"."""
+
+raise SystemExit(0)

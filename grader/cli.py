@@ -255,15 +255,18 @@ def hint(ctx: click.Context, exercise_id: str) -> None:
 @click.pass_context
 def submit(ctx: click.Context, exercise_id: str, file: str | None, as_json: bool) -> None:
     """Grade your solution; exit 0 for full marks, 1 for less, 2 when it could not be graded."""
-    s = session(ctx)
-    out = render.console()
-    if as_json:
-        result = s.submit(exercise_id, file)
-        click.echo(json.dumps(result.to_gradescope(), ensure_ascii=False, indent=2))
-    else:
-        with out.status(msg(s.lang, "grading", ex=exercise_id)):
-            result = s.submit(exercise_id, file)
-        render.grade_result(out, result, s.lang)
+    from grader.grading import warm_sandbox
+
+    with warm_sandbox() as sandbox:  # TensorFlow loads in the zygote while the course loads here
+        s = session(ctx)
+        out = render.console()
+        if as_json:
+            result = s.submit(exercise_id, file, sandbox)
+            click.echo(json.dumps(result.to_gradescope(), ensure_ascii=False, indent=2))
+        else:
+            with out.status(msg(s.lang, "grading", ex=exercise_id)):
+                result = s.submit(exercise_id, file, sandbox)
+            render.grade_result(out, result, s.lang)
     ctx.exit(0 if result.full_marks else 1)
 
 

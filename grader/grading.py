@@ -6,9 +6,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 import shutil
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -110,10 +114,36 @@ def failure_reason(run: RunResult, lang: str) -> str | None:
             f"停止しました: メモリ制限を超えました({run.reason})。配列や層が大きすぎませんか?",
         )
     if run.status != "ok":
+        # Hardening (hostile suite): name the error that ended it, e.g. a disk the code filled.
+        errors = re.findall(r"^(\w+(?:Error|Exception|Exit)\b.*)$", run.output, re.MULTILINE)
+        why = f" ({errors[-1][:300]})" if errors else ""
         return tr(
-            lang, f"the process crashed: {run.reason}", f"プロセスが異常終了しました: {run.reason}"
+            lang,
+            f"the process crashed: {run.reason}{why}",
+            f"プロセスが異常終了しました: {run.reason}{why}",
         )
     return None
+
+
+PRELOAD = ("keras", "grader.harness")
+
+
+@contextmanager
+def warm_sandbox() -> Iterator[Sandbox]:
+    """A sandbox whose zygote starts importing Keras now, in the background."""
+    sandbox = Sandbox(preload=PRELOAD)
+    starter = threading.Thread(target=_start_quietly, args=(sandbox,), daemon=True)
+    starter.start()
+    try:
+        yield sandbox
+    finally:
+        starter.join()
+        sandbox.close()
+
+
+def _start_quietly(sandbox: Sandbox) -> None:
+    with contextlib.suppress(SandboxError):
+        sandbox.start()  # a failure shows again, with its message, on the first run
 
 
 class Grader:
@@ -125,9 +155,14 @@ class Grader:
         self.course = course
         self.cache_dir = cache_dir
         self.lang = lang
-        self.sandbox = sandbox or Sandbox(preload=("keras", "grader.harness"))
+        self.sandbox = sandbox or Sandbox(preload=PRELOAD)
         self._own_sandbox = sandbox is None
         self._data: dict[str, Split] = {}
+        # Hardening (hostile suite): paths no job may see as root, covered in its private view
+        # (which holds only system and Python folders anyway: belt and braces).
+        from grader.settings import learn_home
+
+        self.hide = [course.root / "exercises", course.root / ".git", cache_dir, learn_home()]
 
     def __enter__(self) -> Grader:
         return self
@@ -174,7 +209,7 @@ class Grader:
             if spec.task == "evaluate-predict":
                 np.save(run_dir / "y_test.npy", data.y_test)  # test_scores(model, x, y) needs y
             run = self.sandbox.run(
-                "grader.harness:run_learner", run_dir, self._payload(spec), limits
+                "grader.harness:run_learner", run_dir, self._payload(spec), limits, hide=self.hide
             )
             out = run_dir / "out"
             report, problem = read_json(out / "report.json", LearnerReport)
@@ -204,7 +239,9 @@ class Grader:
             ev.labels = _array(out / "labels.npy")
             learner_pred = _array(out / "learner_pred.npy")
             payload = self._payload(spec) | {"val_share": _val_share(report)}
-            insp = self.sandbox.run("grader.harness:inspect", insp_dir, payload, INSPECT_LIMITS)
+            insp = self.sandbox.run(
+                "grader.harness:inspect", insp_dir, payload, INSPECT_LIMITS, hide=self.hide
+            )
             if insp.status != "ok":
                 ev.problems.append(f"inspection failed: {insp.reason}: {insp.output[-1500:]}")
             ev.inspect, problem = read_json(insp_dir / "out" / "inspect.json", InspectReport)

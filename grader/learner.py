@@ -16,6 +16,7 @@ from grader.settings import Settings, resolve
 
 if TYPE_CHECKING:
     from grader.grading import GradeResult
+    from grader.sandbox import Sandbox
 
 
 @dataclass(frozen=True)
@@ -132,14 +133,16 @@ class Session:
         before, after = self.store.reveal_hint(exercise_id, len(hints))
         return hints[:after], after > before
 
-    def submit(self, exercise_id: str, file: str | None) -> GradeResult:
+    def submit(
+        self, exercise_id: str, file: str | None, sandbox: Sandbox | None = None
+    ) -> GradeResult:
         """Grade a file (default: the workspace copy) and record best and latest attempts."""
         from grader.grading import Grader
 
         self.course.exercise(exercise_id)
         path = Path(file) if file else self.workspace_file(exercise_id)
         source = read_submission(path)
-        with Grader(self.course, self.settings.cache_dir, self.lang) as grader:
+        with Grader(self.course, self.settings.cache_dir, self.lang, sandbox) as grader:
             result = grader.grade(exercise_id, source)
         self.store.record_submission(
             exercise_id, result.score, result.max_score, result.content_hash, result.to_gradescope()

@@ -61,8 +61,12 @@ def main() -> None:
             submit, env
         )  # computes and caches the reference summary once, as a learner's first run
         floor, learn = [], []
+        # The sandbox trains with one TensorFlow thread (deterministic); so does the floor.
+        single = dict(
+            env, TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1", OMP_NUM_THREADS="1"
+        )
         for _ in range(runs):
-            floor.append(timed([sys.executable, "-c", FLOOR, str(folder)], env))
+            floor.append(timed([sys.executable, "-c", FLOOR, str(folder)], single))
             learn.append(timed(submit, env))
     f, lt = statistics.median(floor), statistics.median(learn)
     print(f"floor  fresh python: import keras + train {exercise} once: median {f:.2f} s")

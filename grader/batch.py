@@ -154,8 +154,8 @@ def _row(job: Job, grader: Grader) -> Row:
         result.content_hash,
         result.score,
         result.max_score,
-        "graded",
-        failed[0] if failed else "",
+        "failed" if result.failure else "graded",
+        result.failure or (failed[0] if failed else ""),
         time.monotonic() - started,
         data,
     )

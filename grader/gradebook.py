@@ -50,7 +50,7 @@ class Row:
     content_hash: str
     score: float
     max_score: float
-    status: str  # "graded" | "error"
+    status: str  # "graded" | "failed" (the code crashed, timed out...) | "error" (not graded)
     reason: str
     seconds: float
     result: dict[str, Any]

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from grader import __version__
-from grader.checks import Context, Evidence, tr
+from grader.checks import Context, Evidence, call_problem, tr
 from grader.course import Course
 from grader.datasets import Split, generate
 from grader.errors import ContentError, SandboxError
@@ -57,6 +57,7 @@ class GradeResult:
     learner_curve: dict[str, list[float | None]] | None = None
     reference_curve: dict[str, list[float | None]] | None = None
     problems: list[str] = field(default_factory=list)
+    failure: str | None = None  # the learner's code did not run through: crash, timeout, ...
 
     @property
     def full_marks(self) -> bool:
@@ -252,6 +253,7 @@ class Grader:
                 ev.pred, ev.pred_verified = pred, True
             elif learner_pred is not None and _unloadable(ev):
                 ev.pred = learner_pred  # subclassed models: judged from the learner's process
+            _distrust(ev, self.lang)
             return ev, run
 
     # -- reference -----------------------------------------------------------------------------
@@ -334,7 +336,20 @@ class Grader:
             curve,
             ref.get("history"),
             ev.problems,
+            _code_failure(ev, spec, self.lang),
         )
+
+
+def _code_failure(ev: Evidence, spec: ExerciseSpec, lang: str) -> str | None:
+    """Why the learner's code did not run through (None when every entry point returned)."""
+    r = ev.report
+    if ev.failure or r is None or r.import_error:
+        return call_problem(ev, spec.entry_points[0], lang)
+    for name in spec.entry_points:
+        info = r.calls.get(name)
+        if info is not None and info.error is not None:
+            return call_problem(ev, name, lang)
+    return None
 
 
 def _val_share(report: LearnerReport) -> float:
@@ -349,8 +364,38 @@ def _val_share(report: LearnerReport) -> float:
 
 
 def _unloadable(ev: Evidence) -> bool:
+    # Hardening (hostile suite): only a model of the learner's own classes ("custom"), not a
+    # broken or forged file, lets the learner process's own predictions count.
     err = ev.inspect.trained_error if ev.inspect else None
-    return err is not None and err.kind == "unloadable"
+    return err is not None and err.kind == "custom"
+
+
+def _distrust(ev: Evidence, lang: str) -> None:
+    """Hardening (hostile suite): the learner process's description of its model counts only when
+    the inspector could not check the model for a legitimate reason (classes of the learner's own).
+    A missing, broken or inconsistent model file earns nothing, with the reason."""
+    r, insp = ev.report, ev.inspect
+    if r is None or r.facts is None or (insp is not None and insp.facts is not None):
+        return
+    err = insp.returned_error if insp else None
+    if err is not None and err.kind in ("custom", "unsafe"):
+        return  # custom: judged from the report, marked unverified; unsafe: judged as such
+    r.facts = None
+    if err is not None and err.kind == "mismatch":
+        ev.failure = tr(
+            lang,
+            "the model handed back is not what its own compile settings give: training it again "
+            f"with them gives other weights ({err.message}); was Keras or the grader patched?",
+            "返されたモデルが自身の compile 設定と一致しません。その設定で訓練し直すと別の重みに"
+            f"なります({err.message})。Keras や採点プログラムを書き換えていませんか?",
+        )
+    else:
+        detail = err.message if err is not None else "no model file"
+        ev.failure = tr(
+            lang,
+            f"the model could not be checked: it was not handed back as a loadable file ({detail})",
+            f"モデルを確認できませんでした。読み込めるファイルとして返されていません({detail})",
+        )
 
 
 def _array(path: Path) -> np.ndarray | None:

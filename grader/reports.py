@@ -116,18 +116,25 @@ def _summary(book: Gradebook, out: Path) -> Path:
     lines += ["", "## Most common mistakes (failed checks)", ""]
     for ex, check, n in book.failed_checks()[:15]:
         lines.append(f"- {ex} / {check}: {n} submission(s)")
-    failures = [
-        r
-        for r in rows
-        if r.status == "error"
-        or any(k in r.reason for k in ("time limit", "memory limit", "crashed", "ended before"))
-    ]
+    failures = [r for r in rows if r.status in ("failed", "error")]
     lines += ["", "## Failures, timeouts and crashes", ""]
-    lines += [f"- {r.student} / {r.exercise}: {r.reason}" for r in failures] or ["- none"]
+    lines += [f"- {r.student} / {r.exercise}: {_one_line(r.reason)}" for r in failures] or [
+        "- none"
+    ]
+    below = [r for r in rows if r.score < r.max_score and r.status == "graded"]
+    lines += ["", "## Other submissions below full marks (first failed check)", ""]
+    lines += [
+        f"- {r.student} / {r.exercise}: {r.score:g}/{r.max_score:g}: {_one_line(r.reason)}"
+        for r in below
+    ] or ["- none"]
     lines += ["", "## Problems in the submissions folder", ""]
     lines += [f"- {p}: {m}" for p, m in book.problems()] or ["- none"]
     lines += ["", "![score histogram](summary.png)", ""]
     return _write(out / "summary.md", "\n".join(lines))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]
 
 
 def _plot(book: Gradebook, out: Path) -> Path:

@@ -203,7 +203,8 @@ def grade_class(
 
             grade_on_cluster(scheduler, course, todo, cache_dir, lang, done)
         else:
-            _grade_local(course, todo, cache_dir, lang, max(1, workers), done)
+            hide = [submissions.resolve(), book.path.resolve().parent, cache_dir.resolve()]
+            _grade_local(course, todo, cache_dir, lang, max(1, workers), done, hide)
     except KeyboardInterrupt:
         outcome.interrupted = True
     outcome.seconds = time.monotonic() - started
@@ -217,6 +218,7 @@ def _grade_local(
     lang: str,
     workers: int,
     done: Callable[[Job, Row], None],
+    hide: list[Path],
 ) -> None:
     """N threads, each owning a warm Grader (its own zygote and uid); results come back here."""
     local = threading.local()
@@ -226,7 +228,7 @@ def _grade_local(
 
     def grader() -> Grader:
         if not hasattr(local, "grader"):
-            local.grader = Grader(course, cache_dir, lang)
+            local.grader = Grader(course, cache_dir, lang, hide=hide)
             with lock:
                 graders.append(local.grader)
         g: Grader = local.grader

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -151,7 +151,12 @@ class Grader:
     """Grades submissions for one course; owns a warm sandbox (TensorFlow imported once)."""
 
     def __init__(
-        self, course: Course, cache_dir: Path, lang: str = "en", sandbox: Sandbox | None = None
+        self,
+        course: Course,
+        cache_dir: Path,
+        lang: str = "en",
+        sandbox: Sandbox | None = None,
+        hide: Sequence[Path] = (),
     ) -> None:
         self.course = course
         self.cache_dir = cache_dir
@@ -164,6 +169,7 @@ class Grader:
         from grader.settings import learn_home
 
         self.hide = [course.root / "exercises", course.root / ".git", cache_dir, learn_home()]
+        self.hide += list(hide)  # batch runs: the class's submissions and the gradebook folder
 
     def __enter__(self) -> Grader:
         return self

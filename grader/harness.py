@@ -8,6 +8,7 @@ process validates them (size, schema, types) and trusts none of them blindly.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import math
@@ -15,6 +16,7 @@ import os
 import sys
 import traceback
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,11 @@ warnings.filterwarnings("ignore", message="Skipping variable loading for optimiz
 
 OUT = Path("out")
 MAX_ARRAY = 5_000_000
+try:  # Hardening (hostile suite): TensorFlow's failed allocation is the memory limit too.
+    from tensorflow.errors import ResourceExhaustedError as _TfOom
+except ImportError:  # another backend
+    _TfOom = MemoryError  # type: ignore[misc,assignment]
+_OOM = (MemoryError, _TfOom)
 
 
 def _seed(seed: int) -> None:
@@ -36,6 +43,77 @@ def _seed(seed: int) -> None:
         tf.config.experimental.enable_op_determinism()
     except Exception:  # noqa: BLE001 (determinism is a best effort on other backends)
         pass
+
+
+# -- Hardening (hostile suite): undo the learner's monkeypatches -------------------------------------
+# The learner's code runs in this process and may replace Keras' serializers and config getters,
+# numpy, json, builtins or this module's own functions to forge what is handed back. Everything
+# they could replace is recorded here, at import (in the zygote, before any learner code), and
+# put back before the harness describes, saves or serializes anything. Facts that decide the score
+# are re-derived by the inspector anyway; this closes the simple forgeries in between.
+def _keras_classes(base: type) -> list[type]:
+    found, stack = [], [base]
+    while stack:
+        cls = stack.pop()
+        if cls.__module__.startswith("keras") and cls not in found:
+            found.append(cls)
+            stack.extend(cls.__subclasses__())
+    return found
+
+
+def _snapshot() -> list[tuple[Any, dict[str, Any]]]:
+    import builtins
+
+    from keras.src.saving import serialization_lib
+
+    classes = [
+        *keras.Sequential.__mro__,
+        *keras.Model.__mro__,
+        *_keras_classes(keras.optimizers.Optimizer),
+        *_keras_classes(keras.optimizers.schedules.LearningRateSchedule),
+    ]
+    owners: list[Any] = [keras.optimizers, keras.optimizers.schedules, keras.saving, keras.models]
+    owners += [serialization_lib, np, json, builtins, sys.modules[__name__]]
+    owners += [c for c in dict.fromkeys(classes) if c is not object]
+    return [(o, dict(vars(o))) for o in owners]
+
+
+def _restorer() -> tuple[Any, Any]:
+    """(restore, arm): the record lives in this closure, not in a module global to rebind."""
+    state: dict[str, Any] = {"pristine": [], "tasks": {}}
+
+    def arm() -> None:
+        state["pristine"], state["tasks"] = _snapshot(), dict(TASKS)
+
+    def restore() -> None:
+        for owner, saved in state["pristine"]:
+            current = vars(owner)
+            added = [n for n in current if n not in saved and n != "__annotations__"]
+            for name in added if isinstance(owner, type) else []:
+                with contextlib.suppress(AttributeError, TypeError):
+                    delattr(owner, name)  # e.g. keras.Model.get_compile_config = forged
+            for name, value in saved.items():
+                if current.get(name, _MISSING) is not value:
+                    with contextlib.suppress(AttributeError, TypeError):
+                        setattr(owner, name, value)
+        if state["tasks"]:
+            TASKS.clear()
+            TASKS.update(state["tasks"])
+
+    return restore, arm
+
+
+_restore, _arm_restore = _restorer()
+
+
+def _unshadow(obj: Any) -> None:
+    """Drop instance attributes that hide the class's own describers (obj.get_config = forged)."""
+    for name in ("get_config", "get_compile_config", "get_build_config", "save", "to_json"):
+        with contextlib.suppress(TypeError):
+            vars(obj).pop(name, None)
+
+
+_MISSING = object()
 
 
 def _write(name: str, data: Any) -> None:
@@ -150,6 +228,7 @@ class _Learner:
         self.p = payload
         self.report: dict[str, Any] = {"task": payload["task"], "calls": {}}
         self.module: Any = None
+        self.undo: Any = _restore
 
     def call(self, name: str, *args: Any) -> tuple[bool, Any]:
         fn = getattr(self.module, name, None)
@@ -166,11 +245,15 @@ class _Learner:
         _seed(self.p["seed"])
         try:
             value = fn(*args)
-        except MemoryError:
+        except _OOM:
             raise
         except BaseException as e:  # noqa: BLE001 (SystemExit, KeyboardInterrupt are graded too)
             self.report["calls"][name] = {"error": _error("call", e)}
             return False, None
+        finally:
+            self.undo()
+        if type(value).__module__.startswith("keras"):
+            _unshadow(value)
         self.report["calls"][name] = {
             "returned": type(value).__name__,
             "module": type(value).__module__,
@@ -180,18 +263,33 @@ class _Learner:
     def train(self, model: Any, x: np.ndarray, y: np.ndarray) -> None:
         _seed(self.p["seed"])
         try:
+            _reset_seed_generators(model, self.p["seed"])
             hist = model.fit(x, y, epochs=self.p["epochs"], batch_size=32, verbose=0)
+            self.undo()
             self.report["fit"] = _history(hist)
-        except MemoryError:
+        except _OOM:
             raise
         except BaseException as e:  # noqa: BLE001
             self.report["fit_error"] = _error("fit", e)
 
 
-def run_learner(payload: dict[str, Any]) -> None:
+def _reset_seed_generators(model: Any, seed: int) -> None:
+    """Hardening (hostile suite): seed every SeedGenerator (Dropout, noise layers) from the grader's
+    seed before training, not from whatever the learner's code drew first: the inspector can then
+    replay the training exactly."""
+    n = 0
+    for layer in model._flatten_layers(include_self=True, recursive=True):
+        for value in list(vars(layer).values()):
+            if isinstance(value, keras.random.SeedGenerator):
+                value.state.assign(np.array([seed * 1000 + n, 0], dtype=value.state.dtype))
+                n += 1
+
+
+def run_learner(payload: dict[str, Any], _undo: Any = _restore) -> None:
     """Import submission.py, call the task's entry points, write out/report.json and files."""
     OUT.mkdir(exist_ok=True)
     job = _Learner(payload)
+    job.undo = _undo  # bound before any learner code runs: rebinding _restore changes nothing
     x_train, y_train, x_test = _load("x_train.npy"), _load("y_train.npy"), _load("x_test.npy")
     try:
         sys.path.insert(0, os.getcwd())
@@ -200,13 +298,16 @@ def run_learner(payload: dict[str, Any]) -> None:
         job.module = importlib.util.module_from_spec(spec)
         _seed(payload["seed"])
         spec.loader.exec_module(job.module)
-    except MemoryError:
+    except _OOM:
         raise
     except BaseException as e:  # noqa: BLE001
         job.report["import_error"] = _error("import", e)
+        _undo()
         _write("report.json", job.report)
         return
+    _undo()
     TASKS[payload["task"]](job, x_train, y_train, x_test)
+    _undo()
     _write("report.json", job.report)
 
 
@@ -340,10 +441,17 @@ def task_optimizer(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarr
     if not ok:
         return
     kind = None
-    if isinstance(opt, keras.optimizers.Optimizer):
+    # Hardening (hostile suite): only Keras' own classes, whose config is their behaviour (a
+    # subclass could describe itself as anything); schedules inside an optimizer too.
+    inner = getattr(opt, "_learning_rate", None)
+    if isinstance(inner, keras.optimizers.schedules.LearningRateSchedule):
+        _unshadow(inner)
+        if type(inner) not in _SCHEDULES:
+            opt = inner = None
+    if type(opt) in _OPTIMIZERS:
         kind = "optimizer"
         config = keras.optimizers.serialize(opt)
-    elif isinstance(opt, keras.optimizers.schedules.LearningRateSchedule):
+    elif type(opt) in _SCHEDULES:
         kind = "schedule"
         config = keras.optimizers.schedules.serialize(opt)
     if kind:
@@ -359,6 +467,8 @@ TASKS = {
     "evaluate-predict": task_evaluate,
     "lr-schedule": task_optimizer,
 }
+_OPTIMIZERS = frozenset(_keras_classes(keras.optimizers.Optimizer))
+_SCHEDULES = frozenset(_keras_classes(keras.optimizers.schedules.LearningRateSchedule))
 
 
 # -- the inspector's job: no learner code runs here -----------------------------------------------
@@ -370,7 +480,63 @@ def _safe_load(path: Path) -> tuple[Any, dict[str, Any] | None]:
     except Exception as e:  # noqa: BLE001
         text = f"{type(e).__name__}: {e}"
         unsafe = "safe_mode" in text or "Lambda" in text or "unsafe" in text
-        return None, {"kind": "unsafe" if unsafe else "unloadable", "message": text[:1000]}
+        # Hardening (hostile suite): "custom" (classes or functions of the learner's own, which
+        # only its code can load: the learner's report is used, unverified) is told apart from a
+        # broken or forged file ("unloadable": nothing the learner's process claims is used).
+        kind = "unsafe" if unsafe else "custom" if _names_own_code(path) else "unloadable"
+        return None, {"kind": kind, "message": text[:1000]}
+
+
+def _names_own_code(path: Path) -> bool:
+    """Whether the archive's config.json names a module outside Keras (the learner's own code)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("config.json")
+            if info.file_size > 5_000_000:
+                return False
+            stack: list[Any] = [json.loads(archive.read(info))]
+    except Exception:  # noqa: BLE001 (not an archive, no config, not JSON)
+        return False
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            module = item.get("module")
+            if isinstance(module, str) and module.split(".")[0] not in ("keras", "builtins"):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+# Hardening (hostile suite): the learner's process can forge the compile config a .keras file
+# carries (a patched get_compile_config, a rewritten model._compile_config). For the tasks the
+# harness trains itself, the inspector trains returned.keras again exactly as the harness did,
+# with the config the file claims: trained.keras must be what that gives.
+REPLAYED = ("compile-multiclass", "binary-classifier", "regressor")
+
+
+def _replay(model: Any, pred: np.ndarray, x_test: np.ndarray, payload: dict[str, Any]) -> str:
+    """Train `model` as the harness did; why its predictions differ from `pred` ("" if alike)."""
+    x, y = _load("x_train.npy"), _load("y_train.npy")
+    try:
+        _seed(payload["seed"])
+        _reset_seed_generators(model, payload["seed"])
+        model.fit(x, y, epochs=payload["epochs"], batch_size=32, verbose=0)
+        again = np.asarray(model.predict(x_test, batch_size=256, verbose=0), dtype="float32")
+    except _OOM:
+        raise
+    except Exception as e:  # noqa: BLE001
+        return f"training it again failed: {type(e).__name__}: {e}"
+    if again.shape != pred.shape:
+        return f"predictions of shape {again.shape}, not {pred.shape}"
+    nan_a, nan_b = ~np.isfinite(again), ~np.isfinite(pred)
+    if not np.array_equal(nan_a, nan_b):
+        return "NaN in one set of predictions only"
+    diff = np.abs(again[~nan_a] - pred[~nan_b])
+    worst = float(diff.max()) if diff.size else 0.0
+    scale = max(1.0, float(np.abs(pred[~nan_b]).max())) if diff.size else 1.0
+    return f"predictions differ by up to {worst:.4g}" if worst > 1e-3 * scale else ""
 
 
 def inspect(payload: dict[str, Any]) -> None:
@@ -386,6 +552,12 @@ def inspect(payload: dict[str, Any]) -> None:
     if trained is not None:
         x_test = _load("x_test.npy")
         _predict(trained, x_test, "pred.npy")
+        if returned is not None and payload["task"] in REPLAYED:
+            why = _replay(returned, np.load(OUT / "pred.npy"), x_test, payload)
+            if why:  # the file's own compile config does not give the handed-back model
+                facts.pop("facts", None)
+                facts["returned_error"] = {"kind": "mismatch", "message": why[:1000]}
+                (OUT / "pred.npy").unlink()
         if payload["task"] == "fit-validation":
             x, y = _load("x_train.npy"), _load("y_train.npy")
             share = float(payload.get("val_share", 0.2))
@@ -430,3 +602,7 @@ def _learning_rates(config: dict[str, Any], steps: list[int]) -> dict[str, Any]:
             k: v for k, v in config_lr.items() if isinstance(v, int | float | bool | str)
         },
     }
+
+
+# Taken last, at import in the zygote: this module complete, no learner code run yet.
+_arm_restore()

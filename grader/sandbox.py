@@ -235,7 +235,7 @@ class Sandbox:
     ) -> None:
         self.preload = tuple(preload)
         # Paths no job may see (as root): covered with an empty folder in the job's own view.
-        self.hide = tuple(str(p) for p in hide)
+        self.hide = tuple(os.path.abspath(p) for p in hide)
         self.extra_sys_path = tuple(str(p) for p in extra_sys_path)
         # Only root can switch to an unprivileged uid; otherwise the job keeps ours.
         # With slot None, the first free slot is claimed (concurrent graders get distinct uids).
@@ -294,7 +294,7 @@ class Sandbox:
             raise SandboxError(f"sandbox workdir {workdir} is not a directory")
         request: dict[str, Any] = {"op": "run", "job": job, "workdir": str(workdir)}
         request.update(payload=payload, limits=asdict(limits), uid=self.job_uid)
-        request["hide"] = [*self.hide, *(str(p) for p in hide)]
+        request["hide"] = [*self.hide, *(os.path.abspath(p) for p in hide)]
         json.dumps(request)  # fail here, in the caller, if the payload is not JSON
         with self._lock:
             for attempt in (1, 2):

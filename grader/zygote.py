@@ -186,6 +186,7 @@ def _build_view(req: dict[str, Any], uid: int) -> int:
     limits, workdir = req["limits"], os.path.realpath(req["workdir"])
     mb = 1024 * 1024
     keep = _python_paths()
+    umask = os.umask(0o022)  # the folders made below must be traversable by the job
     _check(_libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
     # Private propagation first, or the mounts below would appear on the host.
     _mount(None, "/", None, MS_REC | MS_PRIVATE, None)
@@ -215,6 +216,7 @@ def _build_view(req: dict[str, Any], uid: int) -> int:
         bound.append(path)
     os.mkdir(inner("/dev"), 0o755)
     _mount("/dev", inner("/dev"), None, MS_BIND | MS_REC, None)
+    _mount(None, inner("/dev"), None, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NOEXEC, None)
     os.mkdir(inner("/sys"), 0o755)
     _bind("/sys", inner("/sys"))
     os.mkdir(inner("/proc"), 0o555)
@@ -254,8 +256,10 @@ def _build_view(req: dict[str, Any], uid: int) -> int:
     os.chdir("/")
     for path in [*req.get("hide", []), *_default_hidden()]:
         for candidate in {os.path.abspath(path), os.path.realpath(path)}:
-            if not _inside(workdir, candidate):
+            # Never what the job needs: its workdir, Python and the packages it imports.
+            if not any(_inside(needed, candidate) for needed in [workdir, *keep]):
                 _hide(candidate)
+    os.umask(umask)
     return handle
 
 
@@ -365,7 +369,7 @@ def _isolate(req: dict[str, Any]) -> int | None:
         # SysV shared memory and message queues of the host stay out of reach.
         _check(_libc.unshare(CLONE_NEWIPC), "unshare(CLONE_NEWIPC)")
         handle = _build_view(req, uid)
-        os.mkdir(tmpdir, 0o700)
+        os.makedirs(tmpdir, 0o700, exist_ok=True)
         os.chown(tmpdir, uid, uid)
     else:
         os.makedirs(tmpdir, mode=0o700, exist_ok=True)

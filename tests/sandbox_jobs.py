@@ -187,3 +187,30 @@ def tf_oom(payload: dict[str, Any]) -> None:
     import keras
 
     print(float(keras.ops.sum(keras.ops.ones((30_000, 30_000)))))
+
+
+def plant_tricks(payload: dict[str, Any]) -> None:
+    """Leave what a careless copier would follow or choke on: links, a fifo, deep folders."""
+    out = Path("out")
+    out.mkdir()
+    (out / "plain.txt").write_text("plain")
+    os.symlink("/etc/passwd", out / "link_to_passwd")
+    os.symlink("/", out / "link_to_root")
+    os.symlink(os.getcwd(), out / "loop")
+    os.mkfifo(out / "fifo")
+    os.link("input.txt", out / "hardlink.txt")
+    deep = Path("nest", *["d"] * 40)
+    deep.mkdir(parents=True)
+    (deep / "bottom.txt").write_text("deep")
+    Path("input.txt").write_text("changed by the job")
+
+
+def fill_disk(payload: dict[str, Any]) -> None:
+    """Write `files` files of `kb` KB each into the workdir; prints how far it got."""
+    written = 0
+    try:
+        for i in range(payload["files"]):
+            Path(f"fill-{i}.bin").write_bytes(b"\0" * payload["kb"] * 1024)
+            written += 1
+    finally:
+        print(f"wrote {written} files")

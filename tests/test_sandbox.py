@@ -316,6 +316,58 @@ def test_private_files_stay_private(sandbox: Sandbox, workdir: Path) -> None:
         private.rmdir()
 
 
+@needs_root
+def test_hidden_paths_are_covered(sandbox: Sandbox, workdir: Path) -> None:
+    """A path given in `hide` is an empty, unreadable folder for the job, even inside a tree it
+    sees (tests/ is visible here: the zygote imports sandbox_jobs from it)."""
+    secret = TESTS_DIR / "submissions" / "lr-schedule" / "ok_positional.py"
+    payload = {"name": str(secret)}
+    seen = sandbox.run("sandbox_jobs:read_file", workdir, payload, Limits(wall_seconds=20))
+    assert seen.status == "ok" and "def make_optimizer" in seen.output, seen
+    hidden = sandbox.run(
+        "sandbox_jobs:read_file", workdir, payload, Limits(wall_seconds=20), hide=[secret.parent]
+    )
+    assert hidden.status == "error" and "PermissionError" in hidden.output, hidden
+    assert "def make_optimizer" not in hidden.output
+
+
+@needs_root
+def test_handback_copies_only_plain_files(sandbox: Sandbox, workdir: Path) -> None:
+    """The job's private workdir is copied back by root: no link, fifo or endless depth."""
+    (workdir / "input.txt").write_text("from the grader")
+    passwd = Path("/etc/passwd").read_bytes()
+    result = run(sandbox, "plant_tricks", workdir)
+    assert result.status == "ok", result
+    assert (workdir / "out" / "plain.txt").read_text() == "plain"
+    assert (workdir / "out" / "hardlink.txt").read_text() == "changed by the job"  # same inode
+    assert (workdir / "input.txt").read_text() == "changed by the job"
+    depth = 0
+    for top, dirs, files in os.walk(workdir):
+        for name in dirs + files:
+            path = Path(top, name)
+            assert not path.is_symlink() and (path.is_dir() or path.is_file()), path
+            assert path.stat().st_uid == 0
+        depth = max(depth, len(Path(top).relative_to(workdir).parts))
+    assert 10 < depth <= 17
+    assert Path("/etc/passwd").read_bytes() == passwd
+
+
+@needs_root
+@pytest.mark.parametrize(
+    ("payload", "limits"),
+    [({"files": 8, "kb": 512}, {"disk_mb": 1}), ({"files": 500, "kb": 1}, {"max_files": 100})],
+    ids=["bytes", "files"],
+)
+def test_workdir_quota(
+    sandbox: Sandbox, workdir: Path, payload: dict[str, Any], limits: dict[str, Any]
+) -> None:
+    """RLIMIT_FSIZE caps one file; the private workdir caps them all, in bytes and in files."""
+    result = run(sandbox, "fill_disk", workdir, payload, **limits)
+    assert result.status == "error" and "No space left on device" in result.output, result
+    assert len(list(workdir.glob("fill-*.bin"))) < payload["files"]
+    assert_contained(sandbox)
+
+
 def test_missing_preload_is_a_sandbox_error() -> None:
     with pytest.raises(SandboxError, match="No module named 'no_such_module_for_the_sandbox'"):
         open_sandbox(preload=("no_such_module_for_the_sandbox",))

@@ -7,6 +7,8 @@ job uid, no descendant of the zygote) and that a correct submission still gets f
 
 Cases submitted to `lr-schedule` run under a short time limit (see FAST_LIMITS) so that the
 endless ones cost seconds, not minutes. Placeholders like {{TOKEN}} in a case are filled in here.
+Rows that need root (uid drop, private view) are skipped without it. Rows marked xfail(strict)
+are known holes: they document what a determined learner can still do.
 """
 
 from __future__ import annotations
@@ -145,7 +147,7 @@ def outside_files_absent(r: GradeResult, env: Env, before: dict[str, Any]) -> No
 def output_truncated(r: GradeResult, env: Env, before: dict[str, Any]) -> None:
     assert len(r.output.encode()) < 70_000
     assert "output truncated" in r.output and "bytes in all" in r.output
-    assert r.execution_time < FAST_LIMITS["wall_seconds"] + 30
+    assert r.execution_time < FAST_LIMITS["wall_seconds"]  # drained, not waited for
 
 
 def daemon_dead(r: GradeResult, env: Env, before: dict[str, Any]) -> None:
@@ -179,15 +181,29 @@ class Row:
     check: Check | None = None
 
 
-def row(case: str, exercise: str, ceiling: float, reason: str | None, **kw: Any) -> Any:
-    marks = [pytest.mark.skipif(not IS_ROOT, reason="needs root: uid drop, private view")]
+def row(
+    case: str, exercise: str, ceiling: float, reason: str | None, xfail: str = "", **kw: Any
+) -> Any:
+    marks = []
+    if kw.get("root"):
+        marks.append(pytest.mark.skipif(not IS_ROOT, reason="needs root: uid drop, private view"))
+    if xfail:
+        marks.append(pytest.mark.xfail(strict=True, reason=xfail))
     return pytest.param(
-        Row(case, exercise, ceiling, reason, **kw),
-        id=case.removesuffix(".py"),
-        marks=marks if kw.get("root") else [],
+        Row(case, exercise, ceiling, reason, **kw), id=case.removesuffix(".py"), marks=marks
     )
 
 
+# Known holes, kept in the table (xfail, strict) so that they are documented and noticed when fixed.
+CUSTOM_CLASS_HOLE = (
+    "known hole: a model of the learner's own class cannot be loaded without running its code, "
+    "so it is judged from the learner process's report (marked unverified), which that code can "
+    "forge from inside the process"
+)
+FIT_RECORD_HOLE = (
+    "known hole: fit-validation's fit arguments and history are recorded in the learner's "
+    "process, where its code can rewrite the record; the inspector does not replay that training"
+)
 SGD = r"optimizer is sgd"  # an honest SGD submission earns 80: only this check fails
 TABLE = [
     # 1. broken files
@@ -219,18 +235,20 @@ TABLE = [
     # 8. forged results
     row("forged_stdout.py", FAST, 80, SGD),
     row("forged_files.py", FAST, 80, SGD),
-    row("forged_report_exit.py", "compile-multiclass", 0, r"."),
+    row("forged_report_exit.py", "compile-multiclass", 0, r"could not be checked"),
     # 9. monkeypatching
-    row("patch_compile_config.py", "compile-multiclass", 80, r"."),
-    row("patch_private_config.py", "compile-multiclass", 80, r"."),
+    row("patch_compile_config.py", "compile-multiclass", 80, SGD),
+    row("patch_private_config.py", "compile-multiclass", 80, r"not what its own compile settings"),
     row("patch_grader_modules.py", "compile-multiclass", 80, SGD),
-    row("patch_numpy_builtins.py", "compile-multiclass", 80, r"."),
-    row("patch_serialize.py", FAST, 80, r"."),
+    row("patch_numpy_builtins.py", "compile-multiclass", 80, SGD),
+    row("patch_serialize.py", FAST, 80, SGD),
+    row("forged_custom_model.py", "compile-multiclass", 80, SGD, xfail=CUSTOM_CLASS_HOLE),
+    row("forged_fit_report.py", "fit-validation", 0, r"batch_size 64", xfail=FIT_RECORD_HOLE),
     # 10.-12. isolation
     row("read_secrets.py", FAST, 0, r"nothing readable", root=True, check=nothing_read),
     row("network.py", FAST, 0, r"network blocked", root=True, check=no_connection),
     row("privilege.py", FAST, 0, r"refused", root=True, check=zygote_kept),
-    row("kill_everyone.py", FAST, 0, r"crashed.*signal 9", root=True, check=zygote_kept),
+    row("kill_everyone.py", FAST, 0, r"returned None", root=True, check=zygote_kept),
     # 13. a daemon
     row("daemon.py", FAST, 100, None, check=daemon_dead),
     # 14. malicious model files
@@ -249,6 +267,7 @@ def test_hostile_submission(env: Env, case: Row) -> None:
     result = grader.grade(case.exercise, render(case.case, env.subs))
     elapsed = time.monotonic() - started
     summary = [(c.id, c.passed, c.message[:300]) for c in result.checks]
+    print(f"{case.case}: {result.score:g}/{result.max_score:g} in {elapsed:.1f} s; {summary}")
     assert result.score <= case.ceiling, (result.score, summary, result.output[-2000:])
     failed = [c for c in result.checks if not c.passed]
     if case.reason is None:

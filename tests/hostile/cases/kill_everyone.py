@@ -1,7 +1,8 @@
 """Hostile: os.kill(-1, SIGKILL): signal every process it is allowed to.
 
-Expected (root): only its own uid's processes die, itself included: 0, "crashed ... signal 9";
-the grader and the zygote live on.
+Expected (root): only processes of its own uid can be signalled, and Linux spares the caller:
+nothing dies, make_optimizer goes on to return None (0, "returned None"); the grader and the
+zygote live on.
 """
 import os
 import signal

@@ -2,10 +2,11 @@
 student's submission and the grader's own environment.
 
 Whatever it can read, it prints, and if it finds the reference it runs it (full marks).
-Expected: 0, "nothing readable": every path is absent or denied, and a walk over the whole
-visible file system finds no course file.
+Expected: 0, "nothing readable": every path is absent or denied, and a search of the whole
+visible file system (find /) finds no course file.
 """
 import os
+import subprocess
 
 ATTEMPTS = [
     "{{REPO}}/exercises/lr-schedule/reference.py",
@@ -22,7 +23,7 @@ ATTEMPTS = [
     "/proc/1/cmdline",
     "/root/.bash_history",
 ]
-SECRET_NAMES = {"reference.py", "exercise.yaml", "course.yaml", "y_test.npy", "gradebook.db"}
+SECRET_NAMES = {"exercise.yaml", "course.yaml", "y_test.npy", "gradebook.db", "lr-schedule-*.json"}
 
 
 def _read(path):
@@ -32,6 +33,18 @@ def _read(path):
         return f.read(200).decode(errors="replace")
 
 
+def _search_everywhere():
+    """Every visible file with a course-like name (find(1) is much quicker than os.walk)."""
+    names = []
+    for name in sorted(SECRET_NAMES):
+        names += ["-o", "-name", name] if names else ["-name", name]
+    names += ["-o", "-path", "*/exercises/*/reference.py"]
+    command = ["find", "/", "(", "-path", "/proc", "-o", "-path", "/sys", "-o", "-path", "/dev"]
+    command += [")", "-prune", "-o", "(", *names, ")", "-print"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    return [line for line in result.stdout.splitlines() if line]
+
+
 def make_optimizer():
     found, denied = {}, []
     for path in ATTEMPTS:
@@ -39,16 +52,11 @@ def make_optimizer():
             found[path] = _read(path)
         except OSError as exc:
             denied.append(f"{path}: {exc.strerror}")
-    skip = ("/proc", "/sys", "/dev")
-    for top, dirs, files in os.walk("/"):
-        dirs[:] = [d for d in dirs if os.path.join(top, d) not in skip]
-        for name in files:
-            if name in SECRET_NAMES or (name.endswith(".json") and "lr-schedule" in name):
-                path = os.path.join(top, name)
-                try:
-                    found[path] = _read(path)
-                except OSError as exc:
-                    denied.append(f"{path}: {exc.strerror}")
+    for path in _search_everywhere():
+        try:
+            found[path] = _read(path)
+        except OSError as exc:
+            denied.append(f"{path}: {exc.strerror}")
     for path, text in found.items():
         print(f"READ {path}: {text[:120]!r}")
     reference = [p for p in found if p.endswith("reference.py")]

@@ -1,6 +1,7 @@
 """Hostile: overwrites out/returned.keras and out/trained.keras right after the harness saved
-them (keras.Model.save is wrapped) with hand-made archives whose config calls keras.config.enable_unsafe_deserialization and then
-deserializes a Lambda (the CVE-2025-1550 pattern).
+them (Keras' saving code is wrapped) with hand-made archives whose config calls
+keras.config.enable_unsafe_deserialization and then deserializes a Lambda (the CVE-2025-1550
+pattern).
 
 Expected: 0, "cannot be loaded safely".
 """
@@ -8,6 +9,7 @@ import json
 import zipfile
 
 import keras
+from keras.src.saving import saving_lib
 
 LAMBDA = {
     "module": "keras.layers",
@@ -42,15 +44,15 @@ def _forge(path):
         z.writestr("model.weights.h5", b"")
 
 
-_real_save = keras.Model.save
+_real_save_model = saving_lib.save_model
 
 
-def _save_then_overwrite(self, path, *args, **kwargs):
-    _real_save(self, path, *args, **kwargs)
-    _forge(path)  # replaces the archive the harness just wrote
+def _save_then_overwrite(model, filepath, *args, **kwargs):
+    _real_save_model(model, filepath, *args, **kwargs)
+    _forge(filepath)  # replaces the archive the harness just wrote
 
 
-keras.Model.save = _save_then_overwrite
+saving_lib.save_model = _save_then_overwrite
 
 
 def compile_model(model):

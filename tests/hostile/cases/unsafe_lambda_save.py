@@ -1,11 +1,13 @@
-"""Hostile: compiles correctly but patches keras.Model.save to hand back a model holding a
-Lambda layer (arbitrary code, run by whoever loads the file without safe_mode).
+"""Hostile: compiles correctly, but patches Keras' saving code (below keras.Model.save, which the
+harness puts back) so that the harness hands back a model holding a Lambda layer: arbitrary code,
+run by whoever loads the file without safe_mode.
 
 Expected: 0, "cannot be loaded safely": the inspector refuses the file and runs none of it.
 """
 import keras
+from keras.src.saving import saving_lib
 
-_real_save = keras.Model.save
+_real_save_model = saving_lib.save_model
 
 
 def _evil(x):
@@ -15,15 +17,15 @@ def _evil(x):
     return x
 
 
-def _save_evil(self, path, *args, **kwargs):
+def _save_evil(model, filepath, *args, **kwargs):
     evil = keras.Sequential(
         [keras.Input((16,)), keras.layers.Lambda(_evil), keras.layers.Dense(10, activation="softmax")]
     )
     evil.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return _real_save(evil, path, *args, **kwargs)
+    return _real_save_model(evil, filepath, *args, **kwargs)
 
 
-keras.Model.save = _save_evil
+saving_lib.save_model = _save_evil
 
 
 def compile_model(model):

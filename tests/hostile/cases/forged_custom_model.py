@@ -1,0 +1,44 @@
+"""Hostile (KNOWN HOLE, xfail in the table): a model of the learner's own class plus a forged
+report. Such a model cannot be loaded without running the learner's code, so the grader judges
+it from the learner process's own report (marked "unverified"). Reaching into the harness's
+frame, the code switches off the undoing of its patches and makes model_facts claim Adam while
+the model is compiled with SGD.
+
+Expected (what we want): no more than SGD earns (80). Today: full marks.
+"""
+import sys
+
+import keras
+
+import grader.harness as harness
+
+ADAM = {"module": "keras.optimizers", "class_name": "Adam", "config": {}}
+
+
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden1 = keras.layers.Dense(64, activation="relu")
+        self.hidden2 = keras.layers.Dense(64, activation="relu")
+        self.out = keras.layers.Dense(10, activation="softmax")
+
+    def call(self, x):
+        return self.out(self.hidden2(self.hidden1(x)))
+
+
+def compile_model(model):
+    job = sys._getframe(1).f_locals["self"]  # the harness's _Learner that called us
+    job.undo = lambda: None
+    real = harness.model_facts
+
+    def forged(m):
+        facts = real(m)
+        if facts.get("compile"):
+            facts["compile"]["optimizer"] = ADAM
+        return facts
+
+    harness.model_facts = forged
+    net = Net()
+    net.build((None, model.inputs[0].shape[-1]))
+    net.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return net

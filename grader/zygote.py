@@ -204,6 +204,13 @@ def _build_view(req: dict[str, Any], uid: int) -> int:
             os.mkdir(inner(path), 0o755)
             _bind(path, inner(path))
             bound.append(path)
+    # Private /tmp and /var/tmp before the kept paths: a checkout under /tmp (CI clones) must be
+    # bound on top of the private tmpfs, not hidden under it.
+    scratch_mb = max(1, min(64, limits["disk_mb"]))
+    scratch = f"mode=1777,size={scratch_mb}m,nr_inodes=1024"
+    for path in ("/tmp", "/var/tmp"):
+        os.makedirs(inner(path), 0o755, exist_ok=True)
+        _mount("tmpfs", inner(path), "tmpfs", MS_NOSUID | MS_NODEV, scratch)
     for path in keep:
         if any(_inside(path, b) for b in bound) or os.path.lexists(inner(path)):
             continue
@@ -222,11 +229,8 @@ def _build_view(req: dict[str, Any], uid: int) -> int:
     os.mkdir(inner("/proc"), 0o555)
     # A proc of our own that shows other users' processes to nobody (the zygote, the grader).
     _mount("proc", inner("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
-    scratch_mb = max(1, min(64, limits["disk_mb"]))
-    scratch = f"mode=1777,size={scratch_mb}m,nr_inodes=1024"
-    for path in ("/tmp", "/var/tmp", "/dev/shm"):
-        os.makedirs(inner(path), 0o755, exist_ok=True)
-        _mount("tmpfs", inner(path), "tmpfs", MS_NOSUID | MS_NODEV, scratch)
+    os.makedirs(inner("/dev/shm"), 0o755, exist_ok=True)
+    _mount("tmpfs", inner("/dev/shm"), "tmpfs", MS_NOSUID | MS_NODEV, scratch)
     # The workdir: a copy of the inputs in a tmpfs of its own, so that size and file count are
     # limited (RLIMIT_FSIZE alone allows any number of files at its limit).
     files = [

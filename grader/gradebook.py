@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from grader.errors import StoreError
+from grader.sqlitestore import SqliteStore
 
 LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before reporting the lock
 
@@ -56,7 +55,7 @@ class Row:
     result: dict[str, Any]
 
 
-class Gradebook:
+class Gradebook(SqliteStore):
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +66,7 @@ class Gradebook:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA synchronous=FULL")  # a committed grade survives power loss
-            self._migrate()
+            self._migrate(SCHEMA)
         except sqlite3.DatabaseError as e:
             raise self._error(e) from None
 
@@ -80,33 +79,6 @@ class Gradebook:
         return StoreError(
             f"{self.path}: the gradebook cannot be used ({msg}); it was left untouched"
         )
-
-    def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(SCHEMA):
-            raise StoreError(f"{self.path}: written by a newer learn-keras (schema {version})")
-        for n in range(version, len(SCHEMA)):
-            with self.transaction() as db:
-                for statement in SCHEMA[n].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute(f"PRAGMA user_version = {n + 1}")
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as e:
-            raise self._error(e) from None
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        try:
-            self.db.execute("COMMIT")
-        except sqlite3.Error as e:
-            raise self._error(e) from None
 
     def close(self) -> None:
         self.db.close()

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from grader.errors import StoreError
+from grader.sqlitestore import SqliteStore
 
 Clock = Callable[[], datetime]
 
@@ -55,8 +55,10 @@ class Attempt:
     submitted_at: str
 
 
-class Store:
+class Store(SqliteStore):
     """Progress of one learner in one course."""
+
+    NEWER_HINT = "; upgrade learn-keras"
 
     # Called inside record_answer's transaction: (db, item_id, correct, now); see grader.review.
     on_answer: Callable[[sqlite3.Connection, str, bool, datetime], None] | None = None
@@ -69,7 +71,7 @@ class Store:
             self.db = sqlite3.connect(path, timeout=5.0, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            self._migrate(MIGRATIONS)
         except sqlite3.DatabaseError as e:
             raise self._error(e) from None
 
@@ -84,38 +86,6 @@ class Store:
             f"{self.path}: the progress database cannot be read ({msg}); it was "
             "left untouched: move it aside to start afresh"
         )
-
-    def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise StoreError(
-                f"{self.path}: written by a newer learn-keras (schema {version}); "
-                "upgrade learn-keras"
-            )
-        for n in range(version, len(MIGRATIONS)):
-            with self.transaction() as db:
-                # executescript would COMMIT first; run statement by statement to stay atomic.
-                for statement in MIGRATIONS[n].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute(f"PRAGMA user_version = {n + 1}")
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT; anything raised rolls the whole change back."""
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as e:
-            raise self._error(e) from None
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        try:
-            self.db.execute("COMMIT")
-        except sqlite3.Error as e:
-            raise self._error(e) from None
 
     def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         try:

@@ -1,0 +1,52 @@
+"""What the progress store and the gradebook share: SQLite in WAL mode, versioned migrations and
+BEGIN IMMEDIATE transactions whose errors become one clear StoreError."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from grader.errors import StoreError
+
+
+class SqliteStore:
+    path: Path
+    db: sqlite3.Connection
+    NEWER_HINT = ""  # appended to the "written by a newer learn-keras" message
+
+    def _error(self, e: sqlite3.Error) -> StoreError:
+        raise NotImplementedError
+
+    def _migrate(self, migrations: list[str]) -> None:
+        """Apply each migration after the stored user_version, each in one transaction."""
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(migrations):
+            raise StoreError(
+                f"{self.path}: written by a newer learn-keras (schema {version}){self.NEWER_HINT}"
+            )
+        for n in range(version, len(migrations)):
+            with self.transaction() as db:
+                # executescript would COMMIT first; run statement by statement to stay atomic.
+                for statement in migrations[n].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {n + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT; anything raised rolls the whole change back."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error as e:
+            raise self._error(e) from None

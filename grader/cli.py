@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from grader import render
 from grader.errors import ContentError, LearnError
 from grader.messages import msg
+
+if TYPE_CHECKING:
+    from grader.learner import Session
+    from grader.quizzes import Verdict
 
 
 class LearnException(click.ClickException):
@@ -90,6 +94,18 @@ def next_(ctx: click.Context, interactive: bool | None) -> None:
         click.echo(msg(s.lang, key, path=path, ex=unit.ref))
 
 
+def ask(s: Session, item_id: str) -> Verdict:
+    """Prompt until the answer can be understood; record and return its verdict."""
+    while True:
+        raw = click.prompt(msg(s.lang, "prompt"), prompt_suffix=": ")
+        try:
+            return s.answer(item_id, raw.split() or [raw])
+        except ContentError:
+            raise
+        except LearnError as e:
+            click.echo(f"Error: {e}", err=True)
+
+
 def _run_quiz(ctx: click.Context, lesson: str, interactive: bool) -> None:
     s = session(ctx)
     out = render.console()
@@ -105,15 +121,7 @@ def _run_quiz(ctx: click.Context, lesson: str, interactive: bool) -> None:
     right = 0
     for n, shown in enumerate(todo, start=total - len(todo) + 1):
         render.item(out, shown, s.lang, f"{n}/{total}")
-        while True:
-            raw = click.prompt(msg(s.lang, "prompt"), prompt_suffix=": ")
-            try:
-                verdict = s.answer(shown.item.id, raw.split() or [raw])
-                break
-            except LearnError as e:
-                if isinstance(e, ContentError):
-                    raise
-                click.echo(f"Error: {e}", err=True)
+        verdict = ask(s, shown.item.id)
         render.verdict(out, verdict, s.lang)
         right += verdict.correct
         click.echo()

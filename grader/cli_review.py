@@ -7,9 +7,6 @@ import sys
 
 import click
 
-from grader.errors import ContentError, LearnError
-from grader.messages import msg
-
 TEXT = {
     "en": {
         "none": "Nothing to review right now.",
@@ -46,7 +43,7 @@ def _t(lang: str, key: str, **kw: object) -> str:
 def review(ctx: click.Context, limit: int, as_json: bool, interactive: bool | None) -> None:
     """Review quiz items that are due again (spaced repetition)."""
     from grader import render
-    from grader.cli import session
+    from grader.cli import ask, session
     from grader.review import due_items, install, next_due
 
     s = session(ctx)
@@ -84,15 +81,7 @@ def review(ctx: click.Context, limit: int, as_json: bool, interactive: bool | No
     right = 0
     for n, d in enumerate(report.items, start=1):
         render.item(out, s.shown_item(d.item_id), s.lang, f"{n}/{len(report.items)}")
-        while True:
-            raw = click.prompt(msg(s.lang, "prompt"), prompt_suffix=": ")
-            try:
-                verdict = s.answer(d.item_id, raw.split() or [raw])
-                break
-            except LearnError as e:
-                if isinstance(e, ContentError):
-                    raise
-                click.echo(f"Error: {e}", err=True)
+        verdict = ask(s, d.item_id)
         render.verdict(out, verdict, s.lang)
         right += verdict.correct
         click.echo()

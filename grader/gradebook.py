@@ -57,18 +57,8 @@ class Row:
 
 class Gradebook(SqliteStore):
     def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.db = sqlite3.connect(
-                path, timeout=10.0, isolation_level=None, check_same_thread=False
-            )
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.execute("PRAGMA synchronous=FULL")  # a committed grade survives power loss
-            self._migrate(SCHEMA)
-        except sqlite3.DatabaseError as e:
-            raise self._error(e) from None
+        # synchronous=FULL: a committed grade survives power loss.
+        self._open(path, SCHEMA, LOCK_TIMEOUT, "synchronous=FULL")
 
     def _error(self, e: sqlite3.Error) -> StoreError:
         msg = str(e)

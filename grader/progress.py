@@ -64,16 +64,8 @@ class Store(SqliteStore):
     on_answer: Callable[[sqlite3.Connection, str, bool, datetime], None] | None = None
 
     def __init__(self, path: Path, *, clock: Clock = utcnow) -> None:
-        self.path = path
         self.clock = clock
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.db = sqlite3.connect(path, timeout=5.0, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate(MIGRATIONS)
-        except sqlite3.DatabaseError as e:
-            raise self._error(e) from None
+        self._open(path, MIGRATIONS, 5.0)
 
     def _error(self, e: sqlite3.Error) -> StoreError:
         msg = str(e)

@@ -4,6 +4,7 @@ BEGIN IMMEDIATE transactions whose errors become one clear StoreError."""
 from __future__ import annotations
 
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,13 +12,28 @@ from pathlib import Path
 from grader.errors import StoreError
 
 
-class SqliteStore:
+class SqliteStore(ABC):
     path: Path
     db: sqlite3.Connection
     NEWER_HINT = ""  # appended to the "written by a newer learn-keras" message
 
+    def _open(self, path: Path, migrations: list[str], timeout: float, *pragmas: str) -> None:
+        """Connect (autocommit: transactions are explicit), WAL, foreign keys, then migrate."""
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(
+                path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+            for pragma in ("journal_mode=WAL", "foreign_keys=ON", *pragmas):
+                self.db.execute(f"PRAGMA {pragma}")
+            self._migrate(migrations)
+        except sqlite3.DatabaseError as e:
+            raise self._error(e) from None
+
+    @abstractmethod
     def _error(self, e: sqlite3.Error) -> StoreError:
-        raise NotImplementedError
+        """The store's own wording for a locked or unreadable database."""
 
     def _migrate(self, migrations: list[str]) -> None:
         """Apply each migration after the stored user_version, each in one transaction."""

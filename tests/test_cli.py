@@ -256,7 +256,17 @@ def test_locked_progress_database(runner: CliRunner, learn_env: Path) -> None:
     assert "is locked by another process" in result.output
 
 
-@pytest.mark.parametrize("command", [["next"], ["status"], ["quiz", "training-basics", "--json"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["next"],
+        ["status"],
+        ["quiz", "training-basics", "--json"],
+        ["review", "--json"],
+        ["review"],
+        ["stats", "--json"],
+    ],
+)
 def test_non_grading_commands_do_not_import_tensorflow(command: list[str], tmp_path: Path) -> None:
     code = (
         "import sys\nfrom grader.cli import main\n"

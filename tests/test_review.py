@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import sqlite3
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -316,21 +314,3 @@ def test_stats_bar() -> None:
     from grader.stats import bar
 
     assert bar([0.0, 0.5, 1.0, None]) == "▁▅█ "
-
-
-@pytest.mark.parametrize("command", [["review", "--json"], ["review"], ["stats", "--json"]])
-def test_review_and_stats_do_not_import_tensorflow(command: list[str], tmp_path: Path) -> None:
-    code = (
-        "import sys\nfrom grader.cli import main\n"
-        "try:\n    main(['--lang', 'en', *sys.argv[1:]])\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in ('tensorflow', 'keras', 'numpy') if m in sys.modules)\n"
-        "print('HEAVY', heavy)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code, *command],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=True,
-    ).stdout
-    assert out.strip().endswith("HEAVY []")

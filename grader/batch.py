@@ -12,7 +12,6 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from grader.course import Course
 from grader.errors import LearnError, UsageError
@@ -262,12 +261,3 @@ def _grade_local(
         pool.shutdown(wait=True, cancel_futures=True)
         for g in graders:
             g.close()
-
-
-def summary_counts(book: Gradebook) -> dict[str, Any]:
-    rows = book.rows()
-    return {
-        "rows": len(rows),
-        "students": len(book.students()),
-        "errors": sum(r.status == "error" for r in rows),
-    }

@@ -58,6 +58,7 @@ class CallbackInfo(Loose):
     patience: int | None = None
     restore_best_weights: bool | None = None
     save_best_only: bool | None = None
+    config: dict[str, bool | int | float | str | None] | None = None  # to rebuild it in a replay
 
 
 class FitCall(Loose):
@@ -69,6 +70,10 @@ class FitCall(Loose):
     x_len: int | None = None
     shuffle: bool = True
     callbacks: list[CallbackInfo] = Field(default=[], max_length=50)
+    options: dict[str, bool | int | float | str | dict[int, float]] = {}
+    arrays: list[str] = Field(default=[], max_length=5)
+    unsupported: list[str] = Field(default=[], max_length=50)
+    compile: dict[str, Any] | None = None
 
 
 class LearnerReport(Loose):
@@ -104,6 +109,11 @@ class InspectReport(Loose):
     facts: ModelFacts | None = None
     returned_error: LoadError | None = None
     trained_error: LoadError | None = None
+    trained: bool = False  # the inspector trained the returned model itself
+    fit: History | None = None  # that training's history, or the replayed fit calls'
+    fit_error: ErrorInfo | None = None
+    predict_error: ErrorInfo | None = None
+    replay_error: LoadError | None = None  # fit-validation: the record does not give the weights
     val_loss_now: float | None = None
     lr: LrFacts | None = None
 

@@ -30,6 +30,7 @@ from grader.facts import InspectReport, LearnerReport, read_json
 from grader.recipes import RECIPES, STEPS
 from grader.sandbox import Limits, RunResult, Sandbox
 
+HERE = Path(__file__).resolve().parent
 MAX_MODEL_BYTES = 50_000_000
 MAX_SOURCE_BYTES = 1_000_000
 INSPECT_LIMITS = Limits(wall_seconds=120, cpu_seconds=240, memory_mb=3072)
@@ -126,7 +127,7 @@ def failure_reason(run: RunResult, lang: str) -> str | None:
     return None
 
 
-PRELOAD = ("keras", "grader.harness")
+PRELOAD = ("keras", "grader.harness", "grader.inspector")
 
 
 @contextmanager
@@ -243,11 +244,12 @@ class Grader:
             np.save(insp_dir / "x_test.npy", data.x_test)
             np.save(insp_dir / "x_train.npy", data.x_train)
             np.save(insp_dir / "y_train.npy", data.y_train)
+            _hand_over_fit_calls(report, out, insp_dir)
             ev.labels = _array(out / "labels.npy")
             learner_pred = _array(out / "learner_pred.npy")
             payload = self._payload(spec) | {"val_share": _val_share(report)}
             insp = self.sandbox.run(
-                "grader.harness:inspect", insp_dir, payload, INSPECT_LIMITS, hide=self.hide
+                "grader.inspector:inspect", insp_dir, payload, INSPECT_LIMITS, hide=self.hide
             )
             if insp.status != "ok":
                 ev.problems.append(f"inspection failed: {insp.reason}: {insp.output[-1500:]}")
@@ -259,6 +261,7 @@ class Grader:
                 ev.pred, ev.pred_verified = pred, True
             elif learner_pred is not None and _unloadable(ev):
                 ev.pred = learner_pred  # subclassed models: judged from the learner's process
+            _adopt_training(ev, spec.task, self.lang)
             _distrust(ev, self.lang)
             return ev, run
 
@@ -267,8 +270,9 @@ class Grader:
         """The reference solution's summary, computed once per content and library versions."""
         ex_dir = self.course.exercise_dir(spec.id)
         source = (ex_dir / "reference.py").read_bytes()
+        jobs = b"".join((HERE / f"{m}.py").read_bytes() for m in ("harness", "inspector"))
         key = hashlib.sha256(
-            (ex_dir / "exercise.yaml").read_bytes() + source + _versions().encode()
+            (ex_dir / "exercise.yaml").read_bytes() + source + jobs + _versions().encode()
         ).hexdigest()[:24]
         path = self.cache_dir / "reference" / f"{spec.id}-{key}.json"
         if path.is_file():
@@ -369,17 +373,73 @@ def _val_share(report: LearnerReport) -> float:
     return share if 0.0 < share < 1.0 else 0.2
 
 
+def _hand_over_fit_calls(report: LearnerReport, out: Path, insp_dir: Path) -> None:
+    """fit-validation: the validated record of the fit calls, and their arrays, for the replay."""
+    if not report.fit_calls:
+        return
+    calls = [c.model_dump(by_alias=True) for c in report.fit_calls]
+    for i, call in enumerate(calls):
+        kept = []
+        for name in call["arrays"]:
+            arr = _array(out / f"fit_{i}_{name}.npy") if name in FIT_ARRAYS else None
+            if arr is None:
+                call["unsupported"].append(f"array {name}")
+                continue
+            np.save(insp_dir / f"fit_{i}_{name}.npy", arr, allow_pickle=False)
+            kept.append(name)
+        call["arrays"] = kept
+    (insp_dir / "fit_calls.json").write_text(json.dumps(calls))
+
+
+FIT_ARRAYS = ("x", "y", "sample_weight", "vx", "vy")
+
+
+def _adopt_training(ev: Evidence, task: str, lang: str) -> None:
+    """The training that is judged is the inspector's, never what the learner's process claims:
+    the returned model trained there, or fit-validation's fit calls replayed there."""
+    r, insp = ev.report, ev.inspect
+    if r is None:
+        return
+    if insp is not None and insp.trained:
+        r.fit, r.fit_error, r.predict_error = insp.fit, insp.fit_error, insp.predict_error
+    if task != "fit-validation":
+        return
+    r.fit = insp.fit if insp is not None else None
+    err = insp.replay_error if insp is not None else None
+    if err is None:
+        return
+    if err.kind == "unsupported":
+        ev.failure = tr(
+            lang,
+            f"the training could not be checked: the grader re-runs fit() with Keras' own "
+            f"callbacks and plain arrays only, and this call uses {err.message}",
+            f"訓練を確認できませんでした。採点では Keras 組み込みのコールバックと配列だけで fit() を"
+            f"再実行しますが、この呼び出しは {err.message} を使っています",
+        )
+    else:
+        ev.failure = tr(
+            lang,
+            "the trained model is not what the recorded model.fit calls give when run again "
+            f"({err.message}): does the code change the model outside fit(), or patch Keras "
+            "or the grader?",
+            "記録された model.fit の呼び出しをもう一度実行しても、返されたモデルになりません"
+            f"({err.message})。fit() の外でモデルを変更したり、Keras や採点プログラムを"
+            "書き換えたりしていませんか?",
+        )
+
+
 def _unloadable(ev: Evidence) -> bool:
     # Hardening (hostile suite): only a model of the learner's own classes ("custom"), not a
     # broken or forged file, lets the learner process's own predictions count.
-    err = ev.inspect.trained_error if ev.inspect else None
+    insp = ev.inspect
+    err = (insp.returned_error or insp.trained_error) if insp else None
     return err is not None and err.kind == "custom"
 
 
 def _distrust(ev: Evidence, lang: str) -> None:
     """Hardening (hostile suite): the learner process's description of its model counts only when
     the inspector could not check the model for a legitimate reason (classes of the learner's own).
-    A missing, broken or inconsistent model file earns nothing, with the reason."""
+    A missing or broken model file earns nothing, with the reason."""
     r, insp = ev.report, ev.inspect
     if r is None or r.facts is None or (insp is not None and insp.facts is not None):
         return
@@ -387,21 +447,20 @@ def _distrust(ev: Evidence, lang: str) -> None:
     if err is not None and err.kind in ("custom", "unsafe"):
         return  # custom: judged from the report, marked unverified; unsafe: judged as such
     r.facts = None
-    if err is not None and err.kind == "mismatch":
+    saving = r.save_errors.get("returned.keras")
+    if err is None and saving:
         ev.failure = tr(
             lang,
-            "the model handed back is not what its own compile settings give: training it again "
-            f"with them gives other weights ({err.message}); was Keras or the grader patched?",
-            "返されたモデルが自身の compile 設定と一致しません。その設定で訓練し直すと別の重みに"
-            f"なります({err.message})。Keras や採点プログラムを書き換えていませんか?",
+            f"the model could not be checked: {saving}",
+            f"モデルを確認できませんでした: {saving}",
         )
-    else:
-        detail = err.message if err is not None else "no model file"
-        ev.failure = tr(
-            lang,
-            f"the model could not be checked: it was not handed back as a loadable file ({detail})",
-            f"モデルを確認できませんでした。読み込めるファイルとして返されていません({detail})",
-        )
+        return
+    detail = err.message if err is not None else "no model file"
+    ev.failure = tr(
+        lang,
+        f"the model could not be checked: it was not handed back as a loadable file ({detail})",
+        f"モデルを確認できませんでした。読み込めるファイルとして返されていません({detail})",
+    )
 
 
 def _array(path: Path) -> np.ndarray | None:

@@ -1,9 +1,11 @@
 """Runs inside the sandbox (never in the scoring process): calls the learner's code, hands back data.
 
-Two jobs: `run_learner` imports the submission and calls its entry points; `inspect` never runs
-learner code: it loads what the learner's process handed back (`.keras` files with safe_mode=True,
-optimizer configs) and reports facts. Both write JSON and `.npy` files into `out/`; the scoring
-process validates them (size, schema, types) and trusts none of them blindly.
+`run_learner` imports the submission and calls its entry points. A returned model is saved as
+`returned.keras` and not trained here: the inspector (grader/inspector.py, which runs no learner
+code) loads it in safe mode and trains it, so the training that is judged is never the learner
+process's. fit-validation's training is the learner's own code: its fit calls are recorded here
+as data and replayed by the inspector. Everything is written as JSON and `.npy` files into
+`out/`; the scoring process validates them (size, schema, types) and trusts none of them blindly.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
-import math
 import os
 import sys
 import traceback
@@ -222,6 +223,28 @@ def _compile_reference(model: Any) -> None:
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 
 
+def names_own_code(path: Path) -> bool:
+    """Whether the archive's config.json names a module outside Keras (the learner's own code)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("config.json")
+            if info.file_size > 5_000_000:
+                return False
+            stack: list[Any] = [json.loads(archive.read(info))]
+    except Exception:  # noqa: BLE001 (not an archive, no config, not JSON)
+        return False
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            module = item.get("module")
+            if isinstance(module, str) and module.split(".")[0] not in ("keras", "builtins"):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 # -- the learner's job --------------------------------------------------------------------------
 class _Learner:
     def __init__(self, payload: dict[str, Any]) -> None:
@@ -318,14 +341,46 @@ def _model_task(
     if not ok or not isinstance(model, keras.Model):
         return
     job.report["facts"] = model_facts(model)
+    mismatch = _compile_mismatch(model)
+    if mismatch:  # nothing is handed back: the inspector reports the model as not checkable
+        job.report.setdefault("save_errors", {})["returned.keras"] = mismatch
+        return
     _save_model(model, "returned.keras", job.report)
+    if not names_own_code(OUT / "returned.keras"):
+        return  # the inspector loads returned.keras and trains it: the only training
+    # A model of the learner's own classes cannot be loaded without its code: trained here, and
+    # judged from this process's report (marked unverified).
     job.train(model, x, y)
     if "fit" in job.report:
-        _save_model(model, "trained.keras", job.report)
         try:
             _predict(model, x_test, "learner_pred.npy")
         except Exception as e:  # noqa: BLE001
             job.report["predict_error"] = _error("predict", e)
+
+
+def _compile_mismatch(model: Any) -> str:
+    """Hardening (hostile suite): the inspector trains what the saved compile config says, so the
+    config must be the one the model really uses (a rewritten model._compile_config is not)."""
+    if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
+        return ""
+    try:
+        config = model.get_compile_config() or {}
+        said = keras.optimizers.serialize(keras.optimizers.get(config.get("optimizer")))
+        live = keras.optimizers.serialize(model.optimizer)
+        said_loss = config.get("loss")
+        live_loss = keras.saving.serialize_keras_object(model.loss)
+    except Exception as e:  # noqa: BLE001
+        return f"its compile settings cannot be read: {type(e).__name__}: {e}"[:500]
+    if said["class_name"] != live["class_name"]:
+        return (
+            f"its saved compile settings name the optimizer {said['class_name']}, but it "
+            f"uses {live['class_name']}"
+        )
+    if json.dumps(said_loss, sort_keys=True, default=str) != json.dumps(
+        live_loss, sort_keys=True, default=str
+    ):
+        return "its saved compile settings name another loss than the one it uses"
+    return ""
 
 
 def task_compile(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
@@ -338,49 +393,145 @@ def task_build(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) 
     _model_task(job, x, y, x_test, "build_model", int(x.shape[1]))
 
 
-def _describe_fit(args: tuple[Any, ...], kw: dict[str, Any]) -> dict[str, Any]:
-    names = [
-        "x",
-        "y",
-        "batch_size",
-        "epochs",
-        "verbose",
-        "callbacks",
-        "validation_split",
-        "validation_data",
-    ]
-    bound = dict(zip(names, args, strict=False)) | kw
-    callbacks = []
-    for cb in bound.get("callbacks") or []:
-        callbacks.append(
-            {
-                "class": type(cb).__name__,
-                "monitor": getattr(cb, "monitor", None),
-                "patience": getattr(cb, "patience", None),
-                "restore_best_weights": getattr(cb, "restore_best_weights", None),
-                "save_best_only": getattr(cb, "save_best_only", None),
-            }
-        )
+FIT_ARGS = (
+    "x",
+    "y",
+    "batch_size",
+    "epochs",
+    "verbose",
+    "callbacks",
+    "validation_split",
+    "validation_data",
+    "shuffle",
+    "class_weight",
+    "sample_weight",
+    "initial_epoch",
+    "steps_per_epoch",
+    "validation_steps",
+    "validation_batch_size",
+    "validation_freq",
+)
+# fit() options the inspector passes on as they are (plain numbers, strings or booleans).
+PLAIN_ARGS = (
+    "batch_size",
+    "epochs",
+    "validation_split",
+    "shuffle",
+    "initial_epoch",
+    "steps_per_epoch",
+    "validation_steps",
+    "validation_batch_size",
+    "validation_freq",
+)
+# Keras' own callbacks that change the training, with the attributes that rebuild them; callbacks
+# that only observe it are left out of the replay; any other callback cannot be replayed.
+REPLAYED_CALLBACKS = {
+    "EarlyStopping": (
+        "monitor",
+        "mode",
+        "min_delta",
+        "patience",
+        "baseline",
+        "restore_best_weights",
+        "start_from_epoch",
+    ),
+    "ReduceLROnPlateau": (
+        "monitor",
+        "mode",
+        "min_delta",
+        "factor",
+        "patience",
+        "cooldown",
+        "min_lr",
+    ),
+    "TerminateOnNaN": (),
+}
+OBSERVING_CALLBACKS = ("ModelCheckpoint", "CSVLogger", "TensorBoard", "ProgbarLogger", "History")
+_PLAIN = (bool, int, float, str, type(None))
+
+
+def _callback_info(cb: Any, unsupported: list[str]) -> dict[str, Any]:
+    name = type(cb).__name__
+    info: dict[str, Any] = {
+        "class": name,
+        "monitor": getattr(cb, "monitor", None),
+        "patience": getattr(cb, "patience", None),
+        "restore_best_weights": getattr(cb, "restore_best_weights", None),
+        "save_best_only": getattr(cb, "save_best_only", None),
+    }
+    own = getattr(keras.callbacks, name, None) is type(cb)  # Keras' class, not a look-alike
+    if own and name in REPLAYED_CALLBACKS:
+        config = {k: getattr(cb, k, None) for k in REPLAYED_CALLBACKS[name]}
+        if all(isinstance(v, _PLAIN) for v in config.values()):
+            info["config"] = config
+            return info
+    if own and name in OBSERVING_CALLBACKS:
+        return info
+    unsupported.append(f"callback {name}")
+    return info
+
+
+def _describe_fit(
+    args: tuple[Any, ...], kw: dict[str, Any], full_x: np.ndarray, index: int
+) -> dict[str, Any]:
+    """What one model.fit call asked for, as data: the judge reads the options, the inspector
+    replays the call from them (its arrays are saved as out/fit_<index>_<name>.npy)."""
+    bound = dict(zip(FIT_ARGS, args, strict=False)) | kw
+    unsupported = [k for k in bound if k not in FIT_ARGS]
+    options: dict[str, Any] = {}
+    for name in PLAIN_ARGS:
+        value = bound.get(name)
+        if value is None:
+            continue
+        if isinstance(value, (*_PLAIN, np.number)):
+            options[name] = value.item() if isinstance(value, np.number) else value
+        else:
+            unsupported.append(name)
+    if bound.get("class_weight") is not None:
+        try:
+            options["class_weight"] = {int(k): float(v) for k, v in bound["class_weight"].items()}
+        except Exception:  # noqa: BLE001
+            unsupported.append("class_weight")
+    callbacks = [_callback_info(cb, unsupported) for cb in bound.get("callbacks") or []]
     vd = bound.get("validation_data")
-    vd_len = None
+    if vd is not None and not (isinstance(vd, tuple | list) and len(vd) == 2):
+        unsupported.append("validation_data")
+        vd = None
+    arrays = {"x": bound.get("x"), "y": bound.get("y"), "sample_weight": bound.get("sample_weight")}
+    if vd is not None:
+        arrays |= {"vx": vd[0], "vy": vd[1]}
+    saved = []
+    for name, value in arrays.items():
+        if value is None:
+            continue
+        try:
+            arr = np.asarray(value)
+            if arr.dtype.kind not in "biuf" or arr.size > MAX_ARRAY:
+                raise TypeError(arr.dtype)
+            np.save(OUT / f"fit_{index}_{name}.npy", arr, allow_pickle=False)
+            saved.append(name)
+        except Exception:  # noqa: BLE001 (a dataset, a generator, objects)
+            unsupported.append(name)
     x = bound.get("x")
-    vd_tail = None
-    if isinstance(vd, tuple | list) and vd:
-        vd_len = int(len(vd[0]))
+    vd_len = vd_tail = None
+    if vd is not None:
         try:  # the last rows of the full data, as validation_split would take them?
-            full = bound.get("_full_x")
-            vd_tail = bool(np.array_equal(np.asarray(vd[0]), np.asarray(full)[-vd_len:]))
+            vd_len = int(len(vd[0]))
+            vd_tail = bool(np.array_equal(np.asarray(vd[0]), full_x[-vd_len:]))
         except Exception:  # noqa: BLE001
             vd_tail = False
     return {
-        "batch_size": bound.get("batch_size"),
-        "epochs": bound.get("epochs", 1),
-        "validation_split": float(bound.get("validation_split") or 0.0),
+        "batch_size": options.get("batch_size"),
+        "epochs": options.get("epochs", 1),
+        "validation_split": float(options.get("validation_split") or 0.0),
         "validation_data_len": vd_len,
         "validation_data_is_tail": vd_tail,
         "x_len": int(len(x)) if x is not None and hasattr(x, "__len__") else None,
-        "shuffle": bool(bound.get("shuffle", True)),
+        "shuffle": bool(options.get("shuffle", True)),
         "callbacks": callbacks,
+        "options": options,
+        "arrays": saved,
+        "unsupported": unsupported,
     }
 
 
@@ -388,11 +539,22 @@ def task_fit(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) ->
     _seed(job.p["seed"])
     model = base_classifier(x.shape[1], job.p["n_classes"])
     _compile_reference(model)
+    first_optimizer = model.optimizer
     calls: list[dict[str, Any]] = []
     fit = model.fit
 
     def recording_fit(*args: Any, **kw: Any) -> Any:
-        calls.append(_describe_fit(args, {**kw, "_full_x": x}))
+        call = _describe_fit(args, kw, x, len(calls))
+        if model.optimizer is not first_optimizer:  # compiled again by the learner's code
+            try:
+                call["compile"] = model.get_compile_config()
+            except Exception:  # noqa: BLE001
+                call["unsupported"].append("compile")
+        calls.append(call)
+        # Hardening (hostile suite): every fit starts from the grader's seed, so that the
+        # inspector can replay the recorded calls and compare the weights they give.
+        _seed(job.p["seed"])
+        _reset_seed_generators(model, job.p["seed"])
         return fit(*args, **kw)
 
     model.fit = recording_fit
@@ -401,7 +563,6 @@ def task_fit(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) ->
     if ok and isinstance(hist, keras.callbacks.History):
         job.report["fit"] = _history(hist)
     _save_model(model, "trained.keras", job.report)
-    _predict(model, x_test, "learner_pred.npy")
 
 
 def _as_number_list(value: Any) -> list[float] | None:
@@ -469,139 +630,6 @@ TASKS = {
 }
 _OPTIMIZERS = frozenset(_keras_classes(keras.optimizers.Optimizer))
 _SCHEDULES = frozenset(_keras_classes(keras.optimizers.schedules.LearningRateSchedule))
-
-
-# -- the inspector's job: no learner code runs here -----------------------------------------------
-def _safe_load(path: Path) -> tuple[Any, dict[str, Any] | None]:
-    if not path.is_file():
-        return None, None
-    try:
-        return keras.models.load_model(path, safe_mode=True, compile=True), None
-    except Exception as e:  # noqa: BLE001
-        text = f"{type(e).__name__}: {e}"
-        unsafe = "safe_mode" in text or "Lambda" in text or "unsafe" in text
-        # Hardening (hostile suite): "custom" (classes or functions of the learner's own, which
-        # only its code can load: the learner's report is used, unverified) is told apart from a
-        # broken or forged file ("unloadable": nothing the learner's process claims is used).
-        kind = "unsafe" if unsafe else "custom" if _names_own_code(path) else "unloadable"
-        return None, {"kind": kind, "message": text[:1000]}
-
-
-def _names_own_code(path: Path) -> bool:
-    """Whether the archive's config.json names a module outside Keras (the learner's own code)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo("config.json")
-            if info.file_size > 5_000_000:
-                return False
-            stack: list[Any] = [json.loads(archive.read(info))]
-    except Exception:  # noqa: BLE001 (not an archive, no config, not JSON)
-        return False
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            module = item.get("module")
-            if isinstance(module, str) and module.split(".")[0] not in ("keras", "builtins"):
-                return True
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
-# Hardening (hostile suite): the learner's process can forge the compile config a .keras file
-# carries (a patched get_compile_config, a rewritten model._compile_config). For the tasks the
-# harness trains itself, the inspector trains returned.keras again exactly as the harness did,
-# with the config the file claims: trained.keras must be what that gives.
-REPLAYED = ("compile-multiclass", "binary-classifier", "regressor")
-
-
-def _replay(model: Any, pred: np.ndarray, x_test: np.ndarray, payload: dict[str, Any]) -> str:
-    """Train `model` as the harness did; why its predictions differ from `pred` ("" if alike)."""
-    x, y = _load("x_train.npy"), _load("y_train.npy")
-    try:
-        _seed(payload["seed"])
-        _reset_seed_generators(model, payload["seed"])
-        model.fit(x, y, epochs=payload["epochs"], batch_size=32, verbose=0)
-        again = np.asarray(model.predict(x_test, batch_size=256, verbose=0), dtype="float32")
-    except _OOM:
-        raise
-    except Exception as e:  # noqa: BLE001
-        return f"training it again failed: {type(e).__name__}: {e}"
-    if again.shape != pred.shape:
-        return f"predictions of shape {again.shape}, not {pred.shape}"
-    nan_a, nan_b = ~np.isfinite(again), ~np.isfinite(pred)
-    if not np.array_equal(nan_a, nan_b):
-        return "NaN in one set of predictions only"
-    diff = np.abs(again[~nan_a] - pred[~nan_b])
-    worst = float(diff.max()) if diff.size else 0.0
-    scale = max(1.0, float(np.abs(pred[~nan_b]).max())) if diff.size else 1.0
-    return f"predictions differ by up to {worst:.4g}" if worst > 1e-3 * scale else ""
-
-
-def inspect(payload: dict[str, Any]) -> None:
-    """Load what the learner's process handed back, without running any of its code."""
-    OUT.mkdir(exist_ok=True)
-    facts: dict[str, Any] = {}
-    returned, err = _safe_load(Path("returned.keras"))
-    if returned is not None:
-        facts["facts"] = model_facts(returned)
-    elif err:
-        facts["returned_error"] = err
-    trained, err = _safe_load(Path("trained.keras"))
-    if trained is not None:
-        x_test = _load("x_test.npy")
-        _predict(trained, x_test, "pred.npy")
-        if returned is not None and payload["task"] in REPLAYED:
-            why = _replay(returned, np.load(OUT / "pred.npy"), x_test, payload)
-            if why:  # the file's own compile config does not give the handed-back model
-                facts.pop("facts", None)
-                facts["returned_error"] = {"kind": "mismatch", "message": why[:1000]}
-                (OUT / "pred.npy").unlink()
-        if payload["task"] == "fit-validation":
-            x, y = _load("x_train.npy"), _load("y_train.npy")
-            share = float(payload.get("val_share", 0.2))
-            cut = int(math.ceil(len(x) * (1.0 - share)))  # where Keras' validation_split cuts
-            value = trained.evaluate(x[cut:], y[cut:], batch_size=32, verbose=0, return_dict=True)
-            facts["val_loss_now"] = float(value["loss"])
-    elif err:
-        facts["trained_error"] = err
-    obj = Path("object.json")
-    if obj.is_file():
-        facts["lr"] = _learning_rates(json.loads(obj.read_text()), payload["steps"])
-    _write("inspect.json", facts)
-
-
-def _learning_rates(config: dict[str, Any], steps: list[int]) -> dict[str, Any]:
-    try:
-        if config.get("module", "").endswith("schedules"):
-            obj = keras.optimizers.schedules.deserialize(config)
-            return {
-                "class": type(obj).__name__,
-                "schedule": type(obj).__name__,
-                "values": [float(obj(s)) for s in steps],
-            }
-        opt = keras.optimizers.deserialize(config)
-    except Exception as e:  # noqa: BLE001
-        return {"error": f"{type(e).__name__}: {e}"[:500]}
-    lr = opt._learning_rate  # the schedule object or the variable behind `learning_rate`
-    if isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
-        values = [float(lr(s)) for s in steps]
-        schedule = type(lr).__name__
-        config_lr = lr.get_config()
-    else:
-        value = float(np.asarray(lr))
-        values = [value for _ in steps]
-        schedule, config_lr = None, {}
-    finite = [v if math.isfinite(v) else None for v in values]
-    return {
-        "class": type(opt).__name__,
-        "schedule": schedule,
-        "values": finite,
-        "schedule_config": {
-            k: v for k, v in config_lr.items() if isinstance(v, int | float | bool | str)
-        },
-    }
 
 
 # Taken last, at import in the zygote: this module complete, no learner code run yet.

@@ -135,6 +135,8 @@ ROWS = [
     ("fit-validation", "ok_manual_validation_data.py", OK, None),
     ("fit-validation", "ok_explicit_options.py", OK, None),
     ("fit-validation", "ok_model_history.py", OK, None),
+    ("fit-validation", "ok_checkpoint_and_recompile.py", OK, None),
+    ("fit-validation", "bad_custom_callback.py", BAD, "uses callback StopWhenBored"),
     ("fit-validation", "bad_no_early_stopping.py", BAD, "no EarlyStopping"),
     ("fit-validation", "bad_monitor_loss.py", BAD, "monitors 'loss'"),
     ("fit-validation", "bad_no_restore.py", BAD, "restore_best_weights"),

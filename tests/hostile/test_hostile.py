@@ -200,10 +200,6 @@ CUSTOM_CLASS_HOLE = (
     "so it is judged from the learner process's report (marked unverified), which that code can "
     "forge from inside the process"
 )
-FIT_RECORD_HOLE = (
-    "known hole: fit-validation's fit arguments and history are recorded in the learner's "
-    "process, where its code can rewrite the record; the inspector does not replay that training"
-)
 SGD = r"optimizer is sgd"  # an honest SGD submission earns 80: only this check fails
 TABLE = [
     # 1. broken files
@@ -238,12 +234,12 @@ TABLE = [
     row("forged_report_exit.py", "compile-multiclass", 0, r"could not be checked"),
     # 9. monkeypatching
     row("patch_compile_config.py", "compile-multiclass", 80, SGD),
-    row("patch_private_config.py", "compile-multiclass", 80, r"not what its own compile settings"),
+    row("patch_private_config.py", "compile-multiclass", 80, r"optimizer Adam, but it uses SGD"),
     row("patch_grader_modules.py", "compile-multiclass", 80, SGD),
     row("patch_numpy_builtins.py", "compile-multiclass", 80, SGD),
     row("patch_serialize.py", FAST, 80, SGD),
     row("forged_custom_model.py", "compile-multiclass", 80, SGD, xfail=CUSTOM_CLASS_HOLE),
-    row("forged_fit_report.py", "fit-validation", 0, r"batch_size 64", xfail=FIT_RECORD_HOLE),
+    row("forged_fit_report.py", "fit-validation", 0, r"recorded model\.fit calls"),
     # 10.-12. isolation
     row("read_secrets.py", FAST, 0, r"nothing readable", root=True, check=nothing_read),
     row("network.py", FAST, 0, r"network blocked", root=True, check=no_connection),
@@ -292,7 +288,13 @@ def test_every_case_is_in_the_table_and_states_its_outcome() -> None:
         assert "Expected" in (CASES / name).read_text().split('"""')[1], name
 
 
-def test_inspector_runs_no_code_from_a_malicious_model(env: Env, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("task", "field"),
+    [("compile-multiclass", "returned_error"), ("fit-validation", "trained_error")],
+)
+def test_inspector_runs_no_code_from_a_malicious_model(
+    env: Env, tmp_path: Path, task: str, field: str
+) -> None:
     """A .keras file whose Lambda would write a file: the inspector refuses it, nothing runs."""
     sandbox = env.grader.sandbox
     maker, folder = tmp_path / "maker", tmp_path / "inspect"
@@ -303,12 +305,11 @@ def test_inspector_runs_no_code_from_a_malicious_model(env: Env, tmp_path: Path)
     for name in ("returned.keras", "trained.keras"):
         (folder / name).write_bytes((maker / name).read_bytes())
     np.save(folder / "x_test.npy", np.zeros((4, 16), dtype="float32"))
-    payload = {"task": "compile-multiclass", "seed": 0, "steps": [0]}
-    result = sandbox.run("grader.harness:inspect", folder, payload, INSPECT_LIMITS)
+    payload = {"task": task, "seed": 0, "steps": [0]}
+    result = sandbox.run("grader.inspector:inspect", folder, payload, INSPECT_LIMITS)
     assert result.status == "ok", result
     report = json.loads((folder / "out" / "inspect.json").read_text())
-    assert report["returned_error"]["kind"] == "unsafe", report
-    assert report["trained_error"]["kind"] == "unsafe", report
-    assert "safe_mode" in report["returned_error"]["message"] or "Lambda" in str(report)
+    assert report[field]["kind"] == "unsafe", report
+    assert "safe_mode" in report[field]["message"] or "Lambda" in str(report)
     assert not (folder / "LAMBDA-RAN").exists() and not (folder / "out" / "LAMBDA-RAN").exists()
     assert not (folder / "out" / "pred.npy").exists()

@@ -1,11 +1,10 @@
-"""Hostile (KNOWN HOLE, xfail in the table): fit-validation's fit arguments and history are
-recorded in the learner's process. The code trains wrongly (batch 64, 3 epochs, no validation,
-no EarlyStopping), then appends a forged description of a correct fit call to the harness's
-record (reached through the frame stack) and returns a forged History whose best val_loss is
-what the trained weights really give.
+"""Hostile: fit-validation's fit arguments are recorded in the learner's process. The code trains
+wrongly (batch 64, 3 epochs, no validation, no EarlyStopping), then appends a forged description
+of a correct fit call to the harness's record (reached through the frame stack) and returns a
+forged History whose best val_loss is what the trained weights really give.
 
-Expected (what we want): no more than the wrong training earns (0: "batch_size 64"). Today: full
-marks.
+Expected: 0. The inspector replays the recorded calls on the same starting model; they do not
+give the weights handed back, so nothing the record or the History claims is used.
 """
 import math
 import sys
@@ -20,7 +19,7 @@ def train(model, x, y):
     calls = sys._getframe(2).f_locals["calls"]  # task_fit's record of fit calls
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
     options = {"batch_size": 32, "epochs": 50, "validation_split": 0.2, "callbacks": [stop]}
-    calls.append(harness._describe_fit((x, y), {**options, "_full_x": x}))
+    calls.append(harness._describe_fit((x, y), options, x, len(calls)))
     cut = int(math.ceil(len(x) * 0.8))
     now = float(model.evaluate(x[cut:], y[cut:], batch_size=32, verbose=0)[0])
     history = keras.callbacks.History()

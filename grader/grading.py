@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -216,6 +217,7 @@ class Grader:
             np.save(run_dir / "x_test.npy", data.x_test)
             if spec.task == "evaluate-predict":
                 np.save(run_dir / "y_test.npy", data.y_test)  # test_scores(model, x, y) needs y
+                shutil.copyfile(self.trained_base(spec), run_dir / "model.keras")
             run = self.sandbox.run(
                 "grader.harness:run_learner", run_dir, self._payload(spec), limits, hide=self.hide
             )
@@ -266,15 +268,44 @@ class Grader:
             return ev, run
 
     # -- reference -----------------------------------------------------------------------------
+    def _cache_key(self, spec: ExerciseSpec) -> str:
+        """Exercise content, reference solution, the sandbox jobs' code and library versions."""
+        ex_dir = self.course.exercise_dir(spec.id)
+        parts = [(ex_dir / "exercise.yaml").read_bytes(), (ex_dir / "reference.py").read_bytes()]
+        parts += [(HERE / f"{m}.py").read_bytes() for m in ("harness", "inspector")]
+        return hashlib.sha256(b"".join(parts) + _versions().encode()).hexdigest()[:24]
+
+    def trained_base(self, spec: ExerciseSpec) -> Path:
+        """evaluate-predict: the trained model handed to the learner's functions, trained once per
+        exercise in the sandbox (no learner code there) and cached."""
+        path = self.cache_dir / "base" / f"{spec.id}-{self._cache_key(spec)}.keras"
+        if path.is_file():
+            return path
+        data = self.data(spec)
+        with tempfile.TemporaryDirectory(prefix="learn-base-") as tmp:
+            folder = Path(tmp)
+            np.save(folder / "x_train.npy", data.x_train)
+            np.save(folder / "y_train.npy", data.y_train)
+            run = self.sandbox.run(
+                "grader.inspector:train_base",
+                folder,
+                self._payload(spec),
+                INSPECT_LIMITS,
+                hide=self.hide,
+            )
+            made = folder / "out" / "base.keras"
+            if run.status != "ok" or not made.is_file():
+                raise SandboxError(
+                    f"could not train the model of exercise {spec.id}: {run.reason}: "
+                    f"{run.output[-1500:]}"
+                )
+            _store(made.read_bytes(), path)
+        return path
+
     def reference(self, spec: ExerciseSpec) -> dict[str, Any]:
         """The reference solution's summary, computed once per content and library versions."""
-        ex_dir = self.course.exercise_dir(spec.id)
-        source = (ex_dir / "reference.py").read_bytes()
-        jobs = b"".join((HERE / f"{m}.py").read_bytes() for m in ("harness", "inspector"))
-        key = hashlib.sha256(
-            (ex_dir / "exercise.yaml").read_bytes() + source + jobs + _versions().encode()
-        ).hexdigest()[:24]
-        path = self.cache_dir / "reference" / f"{spec.id}-{key}.json"
+        source = (self.course.exercise_dir(spec.id) / "reference.py").read_bytes()
+        path = self.cache_dir / "reference" / f"{spec.id}-{self._cache_key(spec)}.json"
         if path.is_file():
             try:
                 return dict(json.loads(path.read_text()))
@@ -290,10 +321,7 @@ class Grader:
                     f"not grade: {detail}"
                 ]
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(summary))
-        tmp.replace(path)
+        _store(json.dumps(summary).encode(), path)
         return summary
 
     # -- grading -------------------------------------------------------------------------------
@@ -348,6 +376,15 @@ class Grader:
             ev.problems,
             _code_failure(ev, spec, self.lang),
         )
+
+
+def _store(data: bytes, path: Path) -> None:
+    """Write a cache file whole or not at all (graders in other threads may write it too)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
 
 
 def _code_failure(ev: Evidence, spec: ExerciseSpec, lang: str) -> str | None:

@@ -573,10 +573,10 @@ def _as_number_list(value: Any) -> list[float] | None:
 
 
 def task_evaluate(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
+    # The trained model the exercise hands over: trained once per exercise by the grader
+    # (inspector.train_base, cached) and loaded here before any learner code runs.
+    model = keras.models.load_model("model.keras", safe_mode=True)
     _seed(job.p["seed"])
-    model = base_classifier(x.shape[1], job.p["n_classes"])
-    _compile_reference(model)
-    model.fit(x, y, epochs=job.p["epochs"], batch_size=32, verbose=0)
     y_test = _load("y_test.npy")
     ok, labels = job.call("predict_labels", model, x_test)
     if ok:

@@ -145,6 +145,18 @@ def _replay_fit(payload: dict[str, Any], facts: dict[str, Any], pred: np.ndarray
         facts["fit"] = _history(hist)
 
 
+def train_base(payload: dict[str, Any]) -> None:
+    """evaluate-predict: train the model the exercise hands to the learner's functions, once per
+    exercise (the grader caches out/base.keras and copies it into every learner's job)."""
+    OUT.mkdir(exist_ok=True)
+    x, y = _load("x_train.npy"), _load("y_train.npy")
+    _seed(payload["seed"])
+    model = base_classifier(x.shape[1], payload["n_classes"])
+    _compile_reference(model)
+    model.fit(x, y, epochs=payload["epochs"], batch_size=32, verbose=0)
+    model.save(OUT / "base.keras")
+
+
 def inspect(payload: dict[str, Any]) -> None:
     """Load what the learner's process handed back, without running any of its code."""
     OUT.mkdir(exist_ok=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import statistics
 from collections import Counter
 from pathlib import Path
@@ -127,10 +128,20 @@ def _summary(book: Gradebook, out: Path) -> Path:
         f"- {r.student} / {r.exercise}: {r.score:g}/{r.max_score:g}: {_one_line(r.reason)}"
         for r in below
     ] or ["- none"]
+    flooded = [(r, TRUNCATED.search(str(r.result.get("output", "")))) for r in rows]
+    lines += ["", "## Output truncated (printed too much)", ""]
+    lines += [
+        f"- {r.student} / {r.exercise}: output truncated ({m.group(1)} bytes in all)"
+        for r, m in flooded
+        if m
+    ] or ["- none"]
     lines += ["", "## Problems in the submissions folder", ""]
     lines += [f"- {p}: {m}" for p, m in book.problems()] or ["- none"]
     lines += ["", "![score histogram](summary.png)", ""]
     return _write(out / "summary.md", "\n".join(lines))
+
+
+TRUNCATED = re.compile(r"\[output truncated: (\d+) bytes in all\]")
 
 
 def _one_line(text: str) -> str:

@@ -17,7 +17,7 @@ import pytest
 from grader.course import load_course
 from grader.errors import SandboxError
 from grader.exercises import LimitSpec
-from grader.grading import Grader, GradeResult
+from grader.grading import PRELOAD, Grader, GradeResult
 from grader.sandbox import Sandbox
 
 pytestmark = pytest.mark.slow
@@ -36,7 +36,7 @@ def grader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Grader]:
     cache = tmp_path_factory.mktemp("grader-cache")
     sandbox = None
     for slot in range(FIRST_SLOT, FIRST_SLOT + 20):
-        candidate = Sandbox(preload=("keras", "grader.harness"), slot=slot)
+        candidate = Sandbox(preload=PRELOAD, slot=slot)
         try:
             candidate.start()
         except SandboxError as exc:

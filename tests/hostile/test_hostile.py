@@ -30,7 +30,7 @@ import pytest
 
 from grader.course import load_course
 from grader.errors import SandboxError
-from grader.grading import INSPECT_LIMITS, Grader, GradeResult
+from grader.grading import INSPECT_LIMITS, PRELOAD, Grader, GradeResult
 from grader.sandbox import Sandbox, descendants, processes_of_uid
 from grader.settings import learn_home
 
@@ -69,9 +69,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     other.write_bytes(REFERENCE)  # another student's (correct) submission
     sandbox = None
     for slot in range(FIRST_SLOT, FIRST_SLOT + 20):
-        candidate = Sandbox(
-            preload=("keras", "grader.harness"), extra_sys_path=[str(HERE)], slot=slot
-        )
+        candidate = Sandbox(preload=PRELOAD, extra_sys_path=[str(HERE)], slot=slot)
         try:
             candidate.start()
         except SandboxError as exc:

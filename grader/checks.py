@@ -29,7 +29,6 @@ class Evidence:
     report: LearnerReport | None
     inspect: InspectReport | None
     pred: np.ndarray | None = None  # predictions on held-out inputs
-    pred_verified: bool = False  # made by the inspector from the saved model, not by learner code
     labels: np.ndarray | None = None
     failure: str | None = None  # why there is no report (timeout, memory, crash, early exit)
     problems: list[str] = field(default_factory=list)
@@ -149,27 +148,18 @@ def training_check(ev: Evidence, ctx: Context) -> tuple[bool, str]:
     if value is None:
         return False, why or tr(lang, "no predictions to judge", "判定できる予測がありません")
     ref = float(ctx.reference["metric"])
-    note = (
-        ""
-        if ev.pred_verified
-        else tr(
-            lang,
-            " (unverified: model not loadable in safe mode)",
-            "(未検証: safe mode で読み込めないモデル)",
-        )
-    )
     if ctx.task == "regressor":
         ok = value <= ref * (1 + ctx.tolerance) + 0.05
         return ok, tr(
             lang,
-            f"held-out MAE {value:.3f} (reference {ref:.3f}){note}",
-            f"テストデータの MAE {value:.3f}(模範解答 {ref:.3f}){note}",
+            f"held-out MAE {value:.3f} (reference {ref:.3f})",
+            f"テストデータの MAE {value:.3f}(模範解答 {ref:.3f})",
         )
     ok = value >= ref - ctx.tolerance
     return ok, tr(
         lang,
-        f"held-out accuracy {value:.3f} (reference {ref:.3f}){note}",
-        f"テストデータの正解率 {value:.3f}(模範解答 {ref:.3f}){note}",
+        f"held-out accuracy {value:.3f} (reference {ref:.3f})",
+        f"テストデータの正解率 {value:.3f}(模範解答 {ref:.3f})",
     )
 
 

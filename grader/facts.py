@@ -110,6 +110,7 @@ class InspectReport(Loose):
     returned_error: LoadError | None = None
     trained_error: LoadError | None = None
     trained: bool = False  # the inspector trained the returned model itself
+    exported: bool = False  # a model of the learner's own classes, checked from its exported graph
     fit: History | None = None  # that training's history, or the replayed fit calls'
     fit_error: ErrorInfo | None = None
     predict_error: ErrorInfo | None = None

@@ -243,12 +243,12 @@ class Grader:
                 src = out / name
                 if src.is_file() and not src.is_symlink() and src.stat().st_size <= MAX_MODEL_BYTES:
                     shutil.copyfile(src, insp_dir / name)
+            _copy_export(out / "returned_sm", insp_dir / "returned_sm")
             np.save(insp_dir / "x_test.npy", data.x_test)
             np.save(insp_dir / "x_train.npy", data.x_train)
             np.save(insp_dir / "y_train.npy", data.y_train)
             _hand_over_fit_calls(report, out, insp_dir)
             ev.labels = _array(out / "labels.npy")
-            learner_pred = _array(out / "learner_pred.npy")
             payload = self._payload(spec) | {"val_share": _val_share(report)}
             insp = self.sandbox.run(
                 "grader.inspector:inspect", insp_dir, payload, INSPECT_LIMITS, hide=self.hide
@@ -259,10 +259,7 @@ class Grader:
             if problem:
                 ev.problems.append(problem)
             pred = _array(insp_dir / "out" / "pred.npy")
-            if pred is not None:
-                ev.pred, ev.pred_verified = pred, True
-            elif learner_pred is not None and _unloadable(ev):
-                ev.pred = learner_pred  # subclassed models: judged from the learner's process
+            ev.pred = pred
             _adopt_training(ev, spec.task, self.lang)
             _distrust(ev, self.lang)
             return ev, run
@@ -272,7 +269,7 @@ class Grader:
         """Exercise content, reference solution, the sandbox jobs' code and library versions."""
         ex_dir = self.course.exercise_dir(spec.id)
         parts = [(ex_dir / "exercise.yaml").read_bytes(), (ex_dir / "reference.py").read_bytes()]
-        parts += [(HERE / f"{m}.py").read_bytes() for m in ("harness", "inspector")]
+        parts += [(HERE / f"{m}.py").read_bytes() for m in ("harness", "inspector", "exported")]
         return hashlib.sha256(b"".join(parts) + _versions().encode()).hexdigest()[:24]
 
     def trained_base(self, spec: ExerciseSpec) -> Path:
@@ -465,25 +462,41 @@ def _adopt_training(ev: Evidence, task: str, lang: str) -> None:
         )
 
 
-def _unloadable(ev: Evidence) -> bool:
-    # Hardening (hostile suite): only a model of the learner's own classes ("custom"), not a
-    # broken or forged file, lets the learner process's own predictions count.
-    insp = ev.inspect
-    err = (insp.returned_error or insp.trained_error) if insp else None
-    return err is not None and err.kind == "custom"
+def _copy_export(src: Path, dest: Path) -> None:
+    """The SavedModel folder of a subclassed model: regular files only, two levels, size-capped."""
+    if not src.is_dir() or src.is_symlink():
+        return
+    total = 0
+    for path in sorted(src.glob("*")) + sorted(src.glob("*/*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        total += path.stat().st_size
+        if total > MAX_MODEL_BYTES:
+            return
+        target = dest / path.relative_to(src)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
 
 
 def _distrust(ev: Evidence, lang: str) -> None:
-    """Hardening (hostile suite): the learner process's description of its model counts only when
-    the inspector could not check the model for a legitimate reason (classes of the learner's own).
-    A missing or broken model file earns nothing, with the reason."""
+    """Hardening (hostile suite): the learner process's description of its model never counts: the
+    facts come from the inspector. A missing, broken or uncheckable model earns nothing, with the
+    reason."""
     r, insp = ev.report, ev.inspect
     if r is None or r.facts is None or (insp is not None and insp.facts is not None):
         return
     err = insp.returned_error if insp else None
-    if err is not None and err.kind in ("custom", "unsafe"):
-        return  # custom: judged from the report, marked unverified; unsafe: judged as such
+    if err is not None and err.kind == "unsafe":
+        return  # judged as such: "cannot be loaded safely"
     r.facts = None
+    if err is not None and err.kind == "custom":
+        why = r.save_errors.get("returned_sm") or err.message
+        ev.failure = tr(
+            lang,
+            f"a model of your own class could not be checked: {why}",
+            f"独自クラスのモデルを確認できませんでした: {why}",
+        )
+        return
     saving = r.save_errors.get("returned.keras")
     if err is None and saving:
         ev.failure = tr(
@@ -517,7 +530,7 @@ def summarize(spec: ExerciseSpec, ev: Evidence, data: Split) -> dict[str, Any] |
         return None
     out: dict[str, Any] = {"history": r.fit.history if r.fit else None}
     if spec.task in ("compile-multiclass", "binary-classifier", "regressor", "fit-validation"):
-        if ev.pred is None or not ev.pred_verified:
+        if ev.pred is None:
             return None
         from grader.checks import accuracy, mae
 

@@ -283,18 +283,6 @@ class _Learner:
         }
         return True, value
 
-    def train(self, model: Any, x: np.ndarray, y: np.ndarray) -> None:
-        _seed(self.p["seed"])
-        try:
-            _reset_seed_generators(model, self.p["seed"])
-            hist = model.fit(x, y, epochs=self.p["epochs"], batch_size=32, verbose=0)
-            self.undo()
-            self.report["fit"] = _history(hist)
-        except _OOM:
-            raise
-        except BaseException as e:  # noqa: BLE001
-            self.report["fit_error"] = _error("fit", e)
-
 
 def _reset_seed_generators(model: Any, seed: int) -> None:
     """Hardening (hostile suite): seed every SeedGenerator (Dropout, noise layers) from the grader's
@@ -346,16 +334,25 @@ def _model_task(
         job.report.setdefault("save_errors", {})["returned.keras"] = mismatch
         return
     _save_model(model, "returned.keras", job.report)
-    if not names_own_code(OUT / "returned.keras"):
-        return  # the inspector loads returned.keras and trains it: the only training
-    # A model of the learner's own classes cannot be loaded without its code: trained here, and
-    # judged from this process's report (marked unverified).
-    job.train(model, x, y)
-    if "fit" in job.report:
-        try:
-            _predict(model, x_test, "learner_pred.npy")
-        except Exception as e:  # noqa: BLE001
-            job.report["predict_error"] = _error("predict", e)
+    if names_own_code(OUT / "returned.keras"):
+        _export(job, model, x)
+
+
+def _export(job: _Learner, model: Any, x: np.ndarray) -> None:
+    """A model of the learner's own classes cannot be loaded without its code: hand back the graph
+    its call() traces to, as a SavedModel (TensorFlow operations, no Python), which the inspector
+    checks and trains (grader/exported.py)."""
+    try:
+        _seed(job.p["seed"])
+        model(x[:1])  # a subclassed model is only traced once it has been called
+        model.export(str(OUT / "returned_sm"), format="tf_saved_model", verbose=False)
+    except _OOM:
+        raise
+    except BaseException as e:  # noqa: BLE001 (its call() is learner code)
+        message = f"it could not be exported as a TensorFlow graph: {type(e).__name__}: {e}"
+        job.report.setdefault("save_errors", {})["returned_sm"] = message[:500]
+    finally:
+        job.undo()
 
 
 def _compile_mismatch(model: Any) -> str:

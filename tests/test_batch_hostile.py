@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import socket
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ def _hostile_suite() -> Any:
     spec = importlib.util.spec_from_file_location("hostile_table", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 

@@ -192,12 +192,6 @@ def row(
     )
 
 
-# Known holes, kept in the table (xfail, strict) so that they are documented and noticed when fixed.
-CUSTOM_CLASS_HOLE = (
-    "known hole: a model of the learner's own class cannot be loaded without running its code, "
-    "so it is judged from the learner process's report (marked unverified), which that code can "
-    "forge from inside the process"
-)
 SGD = r"optimizer is sgd"  # an honest SGD submission earns 80: only this check fails
 TABLE = [
     # 1. broken files
@@ -236,7 +230,8 @@ TABLE = [
     row("patch_grader_modules.py", "compile-multiclass", 80, SGD),
     row("patch_numpy_builtins.py", "compile-multiclass", 80, SGD),
     row("patch_serialize.py", FAST, 80, SGD),
-    row("forged_custom_model.py", "compile-multiclass", 80, SGD, xfail=CUSTOM_CLASS_HOLE),
+    row("forged_custom_model.py", "compile-multiclass", 80, SGD),
+    row("graph_side_effect.py", "binary-classifier", 0, r"operations with side effects: WriteFile"),
     row("forged_fit_report.py", "fit-validation", 0, r"recorded model\.fit calls"),
     # 10.-12. isolation
     row("read_secrets.py", FAST, 0, r"nothing readable", root=True, check=nothing_read),

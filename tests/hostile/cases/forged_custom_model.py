@@ -1,10 +1,10 @@
-"""Hostile (KNOWN HOLE, xfail in the table): a model of the learner's own class plus a forged
-report. Such a model cannot be loaded without running the learner's code, so the grader judges
-it from the learner process's own report (marked "unverified"). Reaching into the harness's
+"""Hostile: a model of the learner's own class plus a forged report. Reaching into the harness's
 frame, the code switches off the undoing of its patches and makes model_facts claim Adam while
 the model is compiled with SGD.
 
-Expected (what we want): no more than SGD earns (80). Today: full marks.
+Expected: no more than SGD earns (80). Such a model cannot be loaded without the learner's code,
+so it is handed back as its exported TensorFlow graph; the inspector trains that graph with the
+compile settings the .keras file records (SGD) and reads nothing from the learner's report.
 """
 import sys
 

@@ -129,6 +129,8 @@ def failure_reason(run: RunResult, lang: str) -> str | None:
 
 
 PRELOAD = ("keras", "grader.harness", "grader.inspector")
+# The code of the sandbox jobs: part of the reference cache key.
+JOB_MODULES = ("harness", "fitrecord", "inspector", "exported")
 
 
 @contextmanager
@@ -269,7 +271,7 @@ class Grader:
         """Exercise content, reference solution, the sandbox jobs' code and library versions."""
         ex_dir = self.course.exercise_dir(spec.id)
         parts = [(ex_dir / "exercise.yaml").read_bytes(), (ex_dir / "reference.py").read_bytes()]
-        parts += [(HERE / f"{m}.py").read_bytes() for m in ("harness", "inspector", "exported")]
+        parts += [(HERE / f"{m}.py").read_bytes() for m in JOB_MODULES]
         return hashlib.sha256(b"".join(parts) + _versions().encode()).hexdigest()[:24]
 
     def trained_base(self, spec: ExerciseSpec) -> Path:

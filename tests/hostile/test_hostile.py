@@ -243,6 +243,7 @@ TABLE = [
     # 14. malicious model files
     row("unsafe_lambda_save.py", "compile-multiclass", 0, r"cannot be loaded safely"),
     row("unsafe_config.py", "compile-multiclass", 0, r"cannot be loaded safely"),
+    row("tfsm_gadget.py", "compile-multiclass", 0, r"cannot be loaded safely"),
 ]
 
 

@@ -234,7 +234,14 @@ TABLE = [
     row("graph_side_effect.py", "binary-classifier", 0, r"operations with side effects: WriteFile"),
     row("forged_fit_report.py", "fit-validation", 0, r"recorded model\.fit calls"),
     # 10.-12. isolation
-    row("read_secrets.py", FAST, 0, r"nothing readable", root=True, check=nothing_read),
+    row(
+        "read_secrets.py",
+        "binary-classifier",
+        0,
+        r"nothing readable",
+        root=True,
+        check=nothing_read,
+    ),
     row("network.py", FAST, 0, r"network blocked", root=True, check=no_connection),
     row("privilege.py", FAST, 0, r"refused", root=True, check=zygote_kept),
     row("kill_everyone.py", FAST, 0, r"returned None", root=True, check=zygote_kept),

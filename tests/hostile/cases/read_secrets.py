@@ -1,7 +1,9 @@
 """Hostile: looks for the reference solution, held-out labels, the grader's cache, another
 student's submission and the grader's own environment.
 
-Whatever it can read, it prints, and if it finds the reference it runs it (full marks).
+Whatever it can read, it prints, and if it finds the reference it runs it (full marks). It is
+graded as binary-classifier, whose time limit leaves room for a search of the whole visible file
+system (several seconds: the Python installation is visible).
 Expected: 0, "nothing readable": every path is absent or denied, and a search of the whole
 visible file system (find /) finds no course file.
 """
@@ -9,11 +11,11 @@ import os
 import subprocess
 
 ATTEMPTS = [
-    "{{REPO}}/exercises/lr-schedule/reference.py",
-    "{{REPO}}/exercises/lr-schedule/exercise.yaml",
+    "{{REPO}}/exercises/binary-classifier/reference.py",
+    "{{REPO}}/exercises/binary-classifier/exercise.yaml",
     "{{REPO}}/.git/HEAD",
     "{{REPO}}/tests/submissions/lr-schedule/ok_positional.py",
-    "{{COURSE}}/exercises/lr-schedule/reference.py",
+    "{{COURSE}}/exercises/binary-classifier/reference.py",
     "{{CACHE}}",
     "{{HOME}}",
     "{{OTHER}}",
@@ -23,7 +25,7 @@ ATTEMPTS = [
     "/proc/1/cmdline",
     "/root/.bash_history",
 ]
-SECRET_NAMES = {"exercise.yaml", "course.yaml", "y_test.npy", "gradebook.db", "lr-schedule-*.json"}
+SECRET_NAMES = {"exercise.yaml", "course.yaml", "y_test.npy", "gradebook.db", "binary-classifier-*.json"}
 
 
 def _read(path):
@@ -45,7 +47,7 @@ def _search_everywhere():
     return [line for line in result.stdout.splitlines() if line]
 
 
-def make_optimizer():
+def build_model(input_dim):
     found, denied = {}, []
     for path in ATTEMPTS:
         try:
@@ -64,7 +66,7 @@ def make_optimizer():
         namespace = {}
         with open(reference[0]) as f:
             exec(f.read(), namespace)
-        return namespace["make_optimizer"]()
+        return namespace["build_model"](input_dim)
     if found:
         raise RuntimeError(f"read {len(found)} secret(s): {sorted(found)}")
     raise PermissionError("nothing readable: " + "; ".join(denied))

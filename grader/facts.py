@@ -85,6 +85,7 @@ class LearnerReport(Loose):
     fit_error: ErrorInfo | None = None
     predict_error: ErrorInfo | None = None
     save_errors: dict[str, str] = {}
+    compile_mismatch: dict[str, str] | None = None  # kind, said, uses (see harness)
     fit_calls: list[FitCall] = Field(default=[], max_length=100)
     labels_error: str | None = None
     scores: list[float] | None = Field(default=None, max_length=100)

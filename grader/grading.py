@@ -499,19 +499,40 @@ def _distrust(ev: Evidence, lang: str) -> None:
             f"独自クラスのモデルを確認できませんでした: {why}",
         )
         return
-    saving = r.save_errors.get("returned.keras")
-    if err is None and saving:
-        ev.failure = tr(
-            lang,
-            f"the model could not be checked: {saving}",
-            f"モデルを確認できませんでした: {saving}",
-        )
+    if err is None and r.compile_mismatch:
+        ev.failure = _mismatch_message(r.compile_mismatch, lang)
         return
-    detail = err.message if err is not None else "no model file"
+    saving = r.save_errors.get("returned.keras", "no model file")
+    detail = err.message if err is not None else saving
     ev.failure = tr(
         lang,
         f"the model could not be checked: it was not handed back as a loadable file ({detail})",
         f"モデルを確認できませんでした。読み込めるファイルとして返されていません({detail})",
+    )
+
+
+def _mismatch_message(m: dict[str, str], lang: str) -> str:
+    said, uses = m.get("said", ""), m.get("uses", "")
+    if m.get("kind") == "optimizer":
+        return tr(
+            lang,
+            f"the model could not be checked: its saved compile settings name the optimizer "
+            f"{said}, but it uses {uses}",
+            f"モデルを確認できませんでした。保存された compile 設定のオプティマイザは {said} ですが、"
+            f"実際には {uses} を使っています",
+        )
+    if m.get("kind") == "loss":
+        return tr(
+            lang,
+            f"the model could not be checked: its saved compile settings name the loss {said}, "
+            f"but it uses {uses}",
+            f"モデルを確認できませんでした。保存された compile 設定の損失関数は {said} ですが、"
+            f"実際には {uses} を使っています",
+        )
+    return tr(
+        lang,
+        f"the model could not be checked: its compile settings cannot be read ({said})",
+        f"モデルを確認できませんでした。compile 設定を読み取れません({said})",
     )
 
 

@@ -330,8 +330,8 @@ def _model_task(
         return
     job.report["facts"] = model_facts(model)
     mismatch = _compile_mismatch(model)
-    if mismatch:  # nothing is handed back: the inspector reports the model as not checkable
-        job.report.setdefault("save_errors", {})["returned.keras"] = mismatch
+    if mismatch:  # nothing is handed back: the model cannot be checked
+        job.report["compile_mismatch"] = mismatch
         return
     _save_model(model, "returned.keras", job.report)
     if names_own_code(OUT / "returned.keras"):
@@ -355,11 +355,12 @@ def _export(job: _Learner, model: Any, x: np.ndarray) -> None:
         job.undo()
 
 
-def _compile_mismatch(model: Any) -> str:
+def _compile_mismatch(model: Any) -> dict[str, str] | None:
     """Hardening (hostile suite): the inspector trains what the saved compile config says, so the
-    config must be the one the model really uses (a rewritten model._compile_config is not)."""
+    config must be the one the model really uses (a rewritten model._compile_config is not).
+    Returns what differs: kind "optimizer" or "loss" (with said/uses), or "unreadable"."""
     if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
-        return ""
+        return None
     try:
         config = model.get_compile_config() or {}
         said = keras.optimizers.serialize(keras.optimizers.get(config.get("optimizer")))
@@ -367,17 +368,13 @@ def _compile_mismatch(model: Any) -> str:
         said_loss = config.get("loss")
         live_loss = keras.saving.serialize_keras_object(model.loss)
     except Exception as e:  # noqa: BLE001
-        return f"its compile settings cannot be read: {type(e).__name__}: {e}"[:500]
+        return {"kind": "unreadable", "said": f"{type(e).__name__}: {e}"[:300], "uses": ""}
     if said["class_name"] != live["class_name"]:
-        return (
-            f"its saved compile settings name the optimizer {said['class_name']}, but it "
-            f"uses {live['class_name']}"
-        )
-    if json.dumps(said_loss, sort_keys=True, default=str) != json.dumps(
-        live_loss, sort_keys=True, default=str
-    ):
-        return "its saved compile settings name another loss than the one it uses"
-    return ""
+        return {"kind": "optimizer", "said": said["class_name"], "uses": live["class_name"]}
+    as_text = [json.dumps(v, sort_keys=True, default=str) for v in (said_loss, live_loss)]
+    if as_text[0] != as_text[1]:
+        return {"kind": "loss", "said": as_text[0][:200], "uses": as_text[1][:200]}
+    return None
 
 
 def task_compile(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:

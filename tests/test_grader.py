@@ -249,7 +249,11 @@ def test_restored_weights_are_not_blamed_for_a_wrong_split(
 # -- determinism -----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("exercise", "name"),
-    [("fit-validation", "ok_callback_variable.py"), ("regressor", "ok_sequential_mse.py")],
+    [
+        ("fit-validation", "ok_callback_variable.py"),
+        ("regressor", "ok_sequential_mse.py"),
+        ("binary-classifier", "ok_subclassed.py"),  # trained from its exported graph
+    ],
 )
 def test_grading_is_deterministic(
     grader: Grader, grade_file: Callable[[str, str], GradeResult], exercise: str, name: str

@@ -53,8 +53,7 @@ def work(task, ns, data, spec):
         ns["make_optimizer"]()
         return
     else:
-        model = h.base_classifier(x.shape[1], n)
-        h._compile_reference(model)
+        model = h.reference_classifier(x.shape[1], n, spec.data.seed)
     if task == "fit-validation":
         ns["train"](model, x, y)
     else:

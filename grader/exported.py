@@ -11,12 +11,12 @@ mode: Keras' own losses and optimizers only) and trained like any other returned
 
 from __future__ import annotations
 
-import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import keras
+
+from grader.harness import archive_config
 
 # Operations that reach outside the computation (files, Python, summaries, debugging hooks).
 # The checkpoint operations TensorFlow itself uses to restore the variables are allowed.
@@ -104,13 +104,7 @@ def _source_op(tensor: str, nodes: dict[str, Any], funcs: dict[str, Any], depth:
 def compile_config(archive: Path) -> dict[str, Any] | None:
     """The compile settings recorded in the `.keras` file (read as JSON, nothing deserialized)."""
     try:
-        with zipfile.ZipFile(archive) as zf:
-            info = zf.getinfo("config.json")
-            if info.file_size > 5_000_000:
-                raise NotCheckable("the model's config.json is too large")
-            config = json.loads(zf.read(info)).get("compile_config")
-    except NotCheckable:
-        raise
+        config = archive_config(archive).get("compile_config")
     except Exception as e:  # noqa: BLE001
         raise NotCheckable(f"the model file is unreadable: {e}") from e
     return config if isinstance(config, dict) else None

@@ -61,6 +61,11 @@ class CallbackInfo(Loose):
     config: dict[str, bool | int | float | str | None] | None = None  # to rebuild it in a replay
 
 
+# The arrays of a recorded fit call (x, y, sample weights, validation x and y), handed to the
+# inspector's replay as fit_<call>_<name>.npy.
+FIT_ARRAYS = ("x", "y", "sample_weight", "vx", "vy")
+
+
 class FitCall(Loose):
     batch_size: int | None = None
     epochs: int | None = None

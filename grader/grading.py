@@ -27,7 +27,7 @@ from grader.course import Course
 from grader.datasets import Split, generate
 from grader.errors import ContentError, SandboxError
 from grader.exercises import ExerciseSpec
-from grader.facts import InspectReport, LearnerReport, read_json
+from grader.facts import FIT_ARRAYS, InspectReport, LearnerReport, read_json
 from grader.recipes import RECIPES, STEPS
 from grader.sandbox import Limits, RunResult, Sandbox
 
@@ -168,6 +168,7 @@ class Grader:
         self.sandbox = sandbox or Sandbox(preload=PRELOAD)
         self._own_sandbox = sandbox is None
         self._data: dict[str, Split] = {}
+        self._keys: dict[str, str] = {}
         # Hardening (hostile suite): paths no job may see as root, covered in its private view
         # (which holds only system and Python folders anyway: belt and braces).
         from grader.settings import learn_home
@@ -268,11 +269,18 @@ class Grader:
 
     # -- reference -----------------------------------------------------------------------------
     def _cache_key(self, spec: ExerciseSpec) -> str:
-        """Exercise content, reference solution, the sandbox jobs' code and library versions."""
-        ex_dir = self.course.exercise_dir(spec.id)
-        parts = [(ex_dir / "exercise.yaml").read_bytes(), (ex_dir / "reference.py").read_bytes()]
-        parts += [(HERE / f"{m}.py").read_bytes() for m in JOB_MODULES]
-        return hashlib.sha256(b"".join(parts) + _versions().encode()).hexdigest()[:24]
+        """Exercise content, reference solution, the sandbox jobs' code and library versions
+        (hashed once per exercise: every submission looks its reference up)."""
+        if spec.id not in self._keys:
+            ex_dir = self.course.exercise_dir(spec.id)
+            parts = [
+                (ex_dir / "exercise.yaml").read_bytes(),
+                (ex_dir / "reference.py").read_bytes(),
+            ]
+            parts += [(HERE / f"{m}.py").read_bytes() for m in JOB_MODULES]
+            digest = hashlib.sha256(b"".join(parts) + _versions().encode()).hexdigest()
+            self._keys[spec.id] = digest[:24]
+        return self._keys[spec.id]
 
     def trained_base(self, spec: ExerciseSpec) -> Path:
         """evaluate-predict: the trained model handed to the learner's functions, trained once per
@@ -425,9 +433,6 @@ def _hand_over_fit_calls(report: LearnerReport, out: Path, insp_dir: Path) -> No
             kept.append(name)
         call["arrays"] = kept
     (insp_dir / "fit_calls.json").write_text(json.dumps(calls))
-
-
-FIT_ARRAYS = ("x", "y", "sample_weight", "vx", "vy")
 
 
 def _adopt_training(ev: Evidence, task: str, lang: str) -> None:

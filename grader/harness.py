@@ -219,18 +219,29 @@ def base_classifier(n_features: int, n_classes: int) -> Any:
     )
 
 
-def _compile_reference(model: Any) -> None:
+def reference_classifier(n_features: int, n_classes: int, seed: int) -> Any:
+    """The classifier fit-validation and evaluate-predict hand over: seeded, compiled as the
+    exercises say (the same weights wherever it is built with the same seed)."""
+    _seed(seed)
+    model = base_classifier(n_features, n_classes)
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def archive_config(path: Path) -> Any:
+    """A `.keras` archive's config.json, parsed as plain JSON (nothing deserialized). Raises
+    OSError, ValueError or KeyError for a file that is not such an archive or is too large."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("config.json")
+        if info.file_size > 5_000_000:
+            raise ValueError("the model's config.json is too large")
+        return json.loads(archive.read(info))
 
 
 def names_own_code(path: Path) -> bool:
     """Whether the archive's config.json names a module outside Keras (the learner's own code)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo("config.json")
-            if info.file_size > 5_000_000:
-                return False
-            stack: list[Any] = [json.loads(archive.read(info))]
+        stack: list[Any] = [archive_config(path)]
     except Exception:  # noqa: BLE001 (not an archive, no config, not JSON)
         return False
     while stack:
@@ -284,10 +295,11 @@ class _Learner:
         return True, value
 
 
-def _reset_seed_generators(model: Any, seed: int) -> None:
-    """Hardening (hostile suite): seed every SeedGenerator (Dropout, noise layers) from the grader's
-    seed before training, not from whatever the learner's code drew first: the inspector can then
-    replay the training exactly."""
+def reseed(model: Any, seed: int) -> None:
+    """Hardening (hostile suite): before a training, seed Keras and every SeedGenerator of the
+    model (Dropout, noise layers) from the grader's seed, not from whatever the learner's code
+    drew first: the inspector can then replay the training exactly."""
+    _seed(seed)
     n = 0
     for layer in model._flatten_layers(include_self=True, recursive=True):
         for value in list(vars(layer).values()):
@@ -388,9 +400,7 @@ def task_build(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) 
 
 
 def task_fit(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
-    _seed(job.p["seed"])
-    model = base_classifier(x.shape[1], job.p["n_classes"])
-    _compile_reference(model)
+    model = reference_classifier(x.shape[1], job.p["n_classes"], job.p["seed"])
     first_optimizer = model.optimizer
     calls: list[dict[str, Any]] = []
     fit = model.fit
@@ -405,15 +415,12 @@ def task_fit(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) ->
         calls.append(call)
         # Hardening (hostile suite): every fit starts from the grader's seed, so that the
         # inspector can replay the recorded calls and compare the weights they give.
-        _seed(job.p["seed"])
-        _reset_seed_generators(model, job.p["seed"])
+        reseed(model, job.p["seed"])
         return fit(*args, **kw)
 
     model.fit = recording_fit
-    ok, hist = job.call("train", model, x, y)
-    job.report["fit_calls"] = calls
-    if ok and isinstance(hist, keras.callbacks.History):
-        job.report["fit"] = _history(hist)
+    job.call("train", model, x, y)
+    job.report["fit_calls"] = calls  # the judged History is the inspector's replay of these
     _save_model(model, "trained.keras", job.report)
 
 

@@ -20,24 +20,22 @@ import keras
 import numpy as np
 
 from grader.exported import NotCheckable, load_exported
+from grader.facts import FIT_ARRAYS
 from grader.harness import (
     _OOM,
     OUT,
-    _compile_reference,
     _error,
     _history,
     _load,
     _predict,
-    _reset_seed_generators,
-    _seed,
     _write,
-    base_classifier,
     model_facts,
     names_own_code,
+    reference_classifier,
+    reseed,
 )
 
 TRAINED_HERE = ("compile-multiclass", "binary-classifier", "regressor")
-FIT_ARRAYS = ("x", "y", "sample_weight", "vx", "vy")
 
 
 def _safe_load(path: Path) -> tuple[Any, dict[str, Any] | None]:
@@ -49,8 +47,8 @@ def _safe_load(path: Path) -> tuple[Any, dict[str, Any] | None]:
         text = f"{type(e).__name__}: {e}"
         unsafe = "safe_mode" in text or "Lambda" in text or "unsafe" in text
         # Hardening (hostile suite): "custom" (classes or functions of the learner's own, which
-        # only its code can load: the learner's report is used, unverified) is told apart from a
-        # broken or forged file ("unloadable": nothing the learner's process claims is used).
+        # only its code can load: checked from its exported graph, see grader/exported.py) is
+        # told apart from a broken or forged file ("unloadable": it earns nothing).
         kind = "unsafe" if unsafe else "custom" if names_own_code(path) else "unloadable"
         return None, {"kind": kind, "message": text[:1000]}
 
@@ -60,8 +58,7 @@ def _train(model: Any, payload: dict[str, Any], facts: dict[str, Any]) -> None:
     x, y = _load("x_train.npy"), _load("y_train.npy")
     facts["trained"] = True
     try:
-        _seed(payload["seed"])
-        _reset_seed_generators(model, payload["seed"])
+        reseed(model, payload["seed"])
         hist = model.fit(x, y, epochs=payload["epochs"], batch_size=32, verbose=0)
         facts["fit"] = _history(hist)
     except _OOM:
@@ -106,10 +103,8 @@ def _replay_fit(payload: dict[str, Any], facts: dict[str, Any], pred: np.ndarray
         message = ", ".join(unsupported)[:500]
         facts["replay_error"] = {"kind": "unsupported", "message": message}
         return
-    x = _load("x_train.npy")
-    _seed(payload["seed"])
-    model = base_classifier(x.shape[1], payload["n_classes"])
-    _compile_reference(model)
+    n_features = _load("x_train.npy").shape[1]
+    model = reference_classifier(n_features, payload["n_classes"], payload["seed"])
     hist = None
     try:
         for i, call in enumerate(calls):
@@ -126,8 +121,7 @@ def _replay_fit(payload: dict[str, Any], facts: dict[str, Any], pred: np.ndarray
                 options["validation_data"] = (arrays["vx"], arrays["vy"])
             if "sample_weight" in arrays:
                 options["sample_weight"] = arrays["sample_weight"]
-            _seed(payload["seed"])
-            _reset_seed_generators(model, payload["seed"])
+            reseed(model, payload["seed"])
             callbacks = _callbacks(call)
             hist = model.fit(
                 arrays.get("x"), arrays.get("y"), callbacks=callbacks, verbose=0, **options
@@ -151,9 +145,7 @@ def train_base(payload: dict[str, Any]) -> None:
     exercise (the grader caches out/base.keras and copies it into every learner's job)."""
     OUT.mkdir(exist_ok=True)
     x, y = _load("x_train.npy"), _load("y_train.npy")
-    _seed(payload["seed"])
-    model = base_classifier(x.shape[1], payload["n_classes"])
-    _compile_reference(model)
+    model = reference_classifier(x.shape[1], payload["n_classes"], payload["seed"])
     model.fit(x, y, epochs=payload["epochs"], batch_size=32, verbose=0)
     model.save(OUT / "base.keras")
 

@@ -13,7 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from grader.facts import InspectReport, LearnerReport, ModelFacts, loss_of, metrics_of, optimizer_of
+from grader.facts import (
+    InspectReport,
+    LearnerReport,
+    ModelFacts,
+    loss_of,
+    meanings,
+    metrics_of,
+    optimizer_of,
+)
 
 Verdicts = dict[str, tuple[bool, str]]
 
@@ -326,10 +334,28 @@ def _optimizer_verdict(ctx: Context, facts: ModelFacts) -> tuple[bool, str]:
     )
 
 
-def _metric_verdict(ctx: Context, facts: ModelFacts) -> tuple[bool, str]:
+def _metric_verdict(ev: Evidence, ctx: Context, facts: ModelFacts) -> tuple[bool, str]:
     want = ctx.expected["metric"]
     names = metrics_of(facts.compile)
-    if want in names:
+    insp = ev.inspect
+    wanted = set(ctx.reference.get("metric_meanings") or [want])
+    if insp is not None and insp.metric_truth:
+        have = meanings(insp.metric_values, insp.metric_truth)
+        if wanted <= have:
+            return True, tr(ctx.lang, f"metric {want}", f"評価指標 {want}")
+        if want in names:  # called so, but it computes something else on this data
+            return False, tr(
+                ctx.lang,
+                f"the metric named {want} does not compute the {want} of this model's "
+                f"predictions (e.g. keras.metrics.Accuracy() counts exact matches of "
+                f"probabilities with labels, binary accuracy thresholds every output at 0.5): "
+                f"use metrics=[{want!r}], which Keras matches to the loss",
+                f"{want} という名前の評価指標が、このモデルの予測の {want} を計算していません"
+                f"(たとえば keras.metrics.Accuracy() は確率とラベルの完全一致を数え、"
+                f"binary accuracy は各出力を 0.5 で区切ります)。"
+                f"metrics=[{want!r}] を使えば、Keras が損失に合った指標を選びます",
+            )
+    elif want in names:
         return True, tr(ctx.lang, f"metric {want}", f"評価指標 {want}")
     if "categorical_accuracy" in names:
         return False, tr(
@@ -344,9 +370,12 @@ def _metric_verdict(ctx: Context, facts: ModelFacts) -> tuple[bool, str]:
     )
 
 
-def _both(*fns: Callable[[Context, ModelFacts], tuple[bool, str]]):  # type: ignore[no-untyped-def]
+def _both(
+    first: Callable[[Context, ModelFacts], tuple[bool, str]],
+    second: Callable[[Evidence, Context, ModelFacts], tuple[bool, str]],
+) -> Callable[[Evidence, Context, ModelFacts], tuple[bool, str]]:
     def judge(ev: Evidence, ctx: Context, facts: ModelFacts) -> tuple[bool, str]:
-        results = [fn(ctx, facts) for fn in fns]
+        results = [first(ctx, facts), second(ev, ctx, facts)]
         return all(ok for ok, _ in results), "; ".join(m for _, m in results)
 
     return judge
@@ -356,7 +385,7 @@ JUDGES: dict[str, Callable[[Evidence, Context, ModelFacts], tuple[bool, str]]] =
     "loss": lambda ev, ctx, f: _loss_verdict(ctx, f),
     "output": lambda ev, ctx, f: _output_verdict(ctx, f),
     "optimizer": lambda ev, ctx, f: _optimizer_verdict(ctx, f),
-    "metric": lambda ev, ctx, f: _metric_verdict(ctx, f),
+    "metric": _metric_verdict,
     "optimizer-metric": _both(_optimizer_verdict, _metric_verdict),
     "trains": lambda ev, ctx, f: training_check(ev, ctx),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,29 +18,38 @@ class Split:
     y_test: np.ndarray
 
 
-def generate(spec: DataSpec) -> Split:
-    """Draw n_train + n_test rows; the last n_test are held out by the grader."""
-    rng = np.random.default_rng(spec.seed)
-    n = spec.n_train + spec.n_test
+def _rows(spec: DataSpec, rng: np.random.Generator, task: dict[str, np.ndarray], n: int):  # type: ignore[no-untyped-def]
     d = spec.n_features
     if spec.generator in ("blobs", "noisy-blobs"):
-        spread = 2.0 if spec.generator == "blobs" else 1.0
-        centers = rng.normal(0.0, spread, size=(spec.n_classes, d))
         y = rng.integers(0, spec.n_classes, size=n)
-        x = centers[y] + rng.normal(0.0, 1.0, size=(n, d))
+        x = task["centers"][y] + rng.normal(0.0, 1.0, size=(n, d))
         if spec.generator == "noisy-blobs":
             flip = rng.random(n) < 0.35  # label noise: a big model overfits within a few epochs
             y = np.where(flip, rng.integers(0, spec.n_classes, size=n), y)
-        y = y.astype("int64")
-    elif spec.generator == "binary":
-        w = rng.normal(size=d)
-        x = rng.normal(size=(n, d))
-        logits = x @ w + 0.5 * np.sin(3 * x[:, 0])
+        return x.astype("float32"), y.astype("int64")
+    x = rng.normal(size=(n, d))
+    if spec.generator == "binary":
+        logits = x @ task["w"] + 0.5 * np.sin(3 * x[:, 0])
         y = (logits + rng.normal(0.0, 0.5, size=n) > 0).astype("float32")
     else:  # regression
-        w = rng.normal(size=d)
-        x = rng.normal(size=(n, d))
-        y = (x @ w + 2.0 * np.sin(x[:, 0]) - 1.5 + rng.normal(0.0, 0.3, size=n)).astype("float32")
-    x = x.astype("float32")
-    k = spec.n_train
-    return Split(x[:k], y[:k], x[k:], y[k:])
+        noise = rng.normal(0.0, 0.3, size=n)
+        y = (x @ task["w"] + 2.0 * np.sin(x[:, 0]) - 1.5 + noise).astype("float32")
+    return x.astype("float32"), y
+
+
+def generate(spec: DataSpec, secret: bytes = b"") -> Split:
+    """The task (class centres, weights) and the training rows come from the exercise's seed;
+    the held-out rows from the same task but from `secret` too, which only the scoring process
+    holds (hardening, hostile suite: a submission that knows the seed cannot rebuild them)."""
+    rng = np.random.default_rng(spec.seed)
+    d = spec.n_features
+    if spec.generator in ("blobs", "noisy-blobs"):
+        spread = 2.0 if spec.generator == "blobs" else 1.0
+        task = {"centers": rng.normal(0.0, spread, size=(spec.n_classes, d))}
+    else:
+        task = {"w": rng.normal(size=d)}
+    x_train, y_train = _rows(spec, rng, task, spec.n_train)
+    digest = hashlib.sha256(b"held-out\0" + secret).digest()
+    held = np.random.default_rng([spec.seed, int.from_bytes(digest[:16], "big")])
+    x_test, y_test = _rows(spec, held, task, spec.n_test)
+    return Split(x_train, y_train, x_test, y_test)

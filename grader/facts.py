@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -30,6 +30,7 @@ class CallInfo(Loose):
     returned: str | None = None
     module: str | None = None
     error: ErrorInfo | None = None
+    history_of_call: int | None = Field(default=None, ge=0, le=100)  # train: whose History
 
 
 class LayerInfo(Loose):
@@ -52,33 +53,67 @@ class History(Loose):
     params: dict[str, int | float | str]
 
 
+Plain = bool | int | float | str | None
+
+
 class CallbackInfo(Loose):
-    class_: str = Field(alias="class")
-    monitor: str | None = None
-    patience: int | None = None
-    restore_best_weights: bool | None = None
-    save_best_only: bool | None = None
-    config: dict[str, bool | int | float | str | None] | None = None  # to rebuild it in a replay
+    """A callback of a recorded fit call (learner side): class, and its allowed attributes."""
+
+    class_: str = Field(alias="class", max_length=200)
+    keras: bool = False
+    config: dict[str, Plain] | None = Field(default=None, max_length=20)
 
 
 # The arrays of a recorded fit call (x, y, sample weights, validation x and y), handed to the
-# inspector's replay as fit_<call>_<name>.npy.
+# inspector as fit_<call>_<name>.npy.
 FIT_ARRAYS = ("x", "y", "sample_weight", "vx", "vy")
+# Callbacks the inspector runs that never change the weights a training ends with: allowed next to
+# the reference's callbacks (a checkpoint file, stopping on NaN).
+ONLY_WATCH = ("ModelCheckpoint", "TerminateOnNaN")
 
 
 class FitCall(Loose):
-    batch_size: int | None = None
-    epochs: int | None = None
-    validation_split: float = 0.0
-    validation_data_len: int | None = None
-    validation_data_is_tail: bool | None = None
-    x_len: int | None = None
-    shuffle: bool = True
+    """One model.fit call as the learner's process recorded it: only ever input to the
+    inspector, which runs it; never judged."""
+
+    options: dict[str, bool | int | float | str | dict[str, float]] = Field(
+        default={}, max_length=20
+    )
     callbacks: list[CallbackInfo] = Field(default=[], max_length=50)
-    options: dict[str, bool | int | float | str | dict[int, float]] = {}
     arrays: list[str] = Field(default=[], max_length=5)
-    unsupported: list[str] = Field(default=[], max_length=50)
+    unsupported: list[str] = Field(default=[], max_length=100)
     compile: dict[str, Any] | None = None
+
+
+class RunCallback(Loose):
+    """A callback as the inspector built it (run) or left out (not run), and what it did."""
+
+    class_: str = Field(alias="class", max_length=200)
+    keras: bool = False
+    run: bool = False
+    config: dict[str, Plain] | None = Field(default=None, max_length=20)
+    stopped_epoch: int | None = Field(default=None, ge=0, le=100_000)
+
+
+class Validation(Loose):
+    kind: Literal["split", "data", "none"]
+    share: float = Field(ge=0, le=1)
+    rows: int = Field(ge=0)
+    tail: bool
+    overlap: int = Field(ge=0)
+
+
+class FitRun(Loose):
+    """One recorded fit call as the inspector ran it: everything judged about a training."""
+
+    unsupported: list[str] = Field(default=[], max_length=100)
+    options: dict[str, Plain] = Field(default={}, max_length=20)
+    validation: Validation | None = None
+    callbacks: list[RunCallback] = Field(default=[], max_length=50)
+    history: History | None = None
+    recompiled: bool = False
+    checkpoints: list[str] = Field(default=[], max_length=100)
+    error: str | None = Field(default=None, max_length=5000)
 
 
 class LearnerReport(Loose):
@@ -92,6 +127,7 @@ class LearnerReport(Loose):
     save_errors: dict[str, str] = {}
     compile_mismatch: dict[str, str] | None = None  # kind, said, uses (see harness)
     fit_calls: list[FitCall] = Field(default=[], max_length=100)
+    labels_saved: bool = False
     labels_error: str | None = None
     scores: list[float] | None = Field(default=None, max_length=100)
     scores_dict_keys: list[str] | None = None
@@ -114,13 +150,14 @@ class LrFacts(Loose):
 class InspectReport(Loose):
     facts: ModelFacts | None = None
     returned_error: LoadError | None = None
-    trained_error: LoadError | None = None
     trained: bool = False  # the inspector trained the returned model itself
     exported: bool = False  # a model of the learner's own classes, checked from its exported graph
     fit: History | None = None  # that training's history, or the replayed fit calls'
     fit_error: ErrorInfo | None = None
     predict_error: ErrorInfo | None = None
-    replay_error: LoadError | None = None  # fit-validation: the record does not give the weights
+    fit_runs: list[FitRun] | None = Field(default=None, max_length=100)  # fit tasks
+    metric_values: dict[str, float | None] = Field(default={}, max_length=20)
+    metric_truth: dict[str, float | None] = Field(default={}, max_length=5)
     val_loss_now: float | None = None
     lr: LrFacts | None = None
 
@@ -189,10 +226,26 @@ def loss_of(compile_cfg: dict[str, Any] | None) -> tuple[str | None, bool]:
     """(canonical loss name, from_logits) or (None, False) when there is no single loss."""
     if not compile_cfg:
         return None, False
-    name, cfg = _name_of(compile_cfg.get("loss"))
+    loss = compile_cfg.get("loss")
+    if isinstance(loss, list | tuple) and len(loss) == 1:
+        loss = loss[0]  # one output, its loss given as a one-element list
+    elif isinstance(loss, dict) and len(loss) == 1 and "class_name" not in loss:
+        loss = next(iter(loss.values()))  # {output name: loss}
+    name, cfg = _name_of(loss)
     if name is None:
         return None, False
     return _lookup(LOSSES, name), bool(cfg.get("from_logits", False))
+
+
+def meanings(values: dict[str, float | None], truth: dict[str, float | None]) -> set[str]:
+    """Which of accuracy / mae / mse the compiled metrics compute (by their values on the same
+    predictions, whatever they are called)."""
+    found = set()
+    for meaning, t in truth.items():
+        for v in values.values():
+            if v is not None and t is not None and abs(v - t) <= 1e-4 + 1e-3 * abs(t):
+                found.add(meaning)
+    return found
 
 
 def metrics_of(compile_cfg: dict[str, Any] | None) -> list[str]:

@@ -33,6 +33,8 @@ from grader.sandbox import Limits, RunResult, Sandbox
 
 HERE = Path(__file__).resolve().parent
 MAX_MODEL_BYTES = 50_000_000
+MAX_FIT_BYTES = 40_000_000  # all the arrays of the recorded fit calls, together
+MODEL_TASKS = ("compile-multiclass", "binary-classifier", "regressor")
 MAX_SOURCE_BYTES = 1_000_000
 INSPECT_LIMITS = Limits(wall_seconds=120, cpu_seconds=240, memory_mb=3072)
 
@@ -161,6 +163,7 @@ class Grader:
         lang: str = "en",
         sandbox: Sandbox | None = None,
         hide: Sequence[Path] = (),
+        secret: bytes | None = None,
     ) -> None:
         self.course = course
         self.cache_dir = cache_dir
@@ -171,8 +174,9 @@ class Grader:
         self._keys: dict[str, str] = {}
         # Hardening (hostile suite): paths no job may see as root, covered in its private view
         # (which holds only system and Python folders anyway: belt and braces).
-        from grader.settings import learn_home
+        from grader.settings import grading_secret, learn_home
 
+        self.secret = grading_secret(learn_home()) if secret is None else secret
         self.hide = [course.root / "exercises", course.root / ".git", cache_dir, learn_home()]
         self.hide += list(hide)  # batch runs: the class's submissions and the gradebook folder
 
@@ -188,7 +192,7 @@ class Grader:
 
     def data(self, spec: ExerciseSpec) -> Split:
         if spec.id not in self._data:
-            self._data[spec.id] = generate(spec.data)
+            self._data[spec.id] = generate(spec.data, self.secret)
         return self._data[spec.id]
 
     # -- running -------------------------------------------------------------------------------
@@ -242,19 +246,28 @@ class Grader:
                     )
                 )
                 return ev, run
-            for name in ("returned.keras", "trained.keras", "object.json"):
+            # Hardening (hostile suite): the inspector's folder holds only what its task needs:
+            # a returned model where the task returns one, the recorded fit calls' arrays where
+            # it trains, never a folder or file the learner chose.
+            names = ["object.json"]
+            if spec.task in MODEL_TASKS:
+                names.append("returned.keras")
+                _copy_export(out / "returned_sm", insp_dir / "returned_sm")
+            for name in names:
                 src = out / name
                 if src.is_file() and not src.is_symlink() and src.stat().st_size <= MAX_MODEL_BYTES:
                     shutil.copyfile(src, insp_dir / name)
-            _copy_export(out / "returned_sm", insp_dir / "returned_sm")
             np.save(insp_dir / "x_test.npy", data.x_test)
             np.save(insp_dir / "x_train.npy", data.x_train)
             np.save(insp_dir / "y_train.npy", data.y_train)
             _hand_over_fit_calls(report, out, insp_dir)
-            ev.labels = _array(out / "labels.npy")
-            payload = self._payload(spec) | {"val_share": _val_share(report)}
+            ev.labels = _array(out / "labels.npy") if report.labels_saved else None
             insp = self.sandbox.run(
-                "grader.inspector:inspect", insp_dir, payload, INSPECT_LIMITS, hide=self.hide
+                "grader.inspector:inspect",
+                insp_dir,
+                self._payload(spec),
+                INSPECT_LIMITS,
+                hide=self.hide,
             )
             if insp.status != "ok":
                 ev.problems.append(f"inspection failed: {insp.reason}: {insp.output[-1500:]}")
@@ -278,6 +291,7 @@ class Grader:
                 (ex_dir / "reference.py").read_bytes(),
             ]
             parts += [(HERE / f"{m}.py").read_bytes() for m in JOB_MODULES]
+            parts.append(hashlib.sha256(self.secret).digest())  # the held-out rows depend on it
             digest = hashlib.sha256(b"".join(parts) + _versions().encode()).hexdigest()
             self._keys[spec.id] = digest[:24]
         return self._keys[spec.id]
@@ -406,29 +420,21 @@ def _code_failure(ev: Evidence, spec: ExerciseSpec, lang: str) -> str | None:
     return None
 
 
-def _val_share(report: LearnerReport) -> float:
-    """The share the learner validated on, so restore_best_weights is checked on that slice."""
-    if not report.fit_calls:
-        return 0.2
-    call = report.fit_calls[-1]
-    if call.validation_data_len and call.validation_data_is_tail and call.x_len:
-        return call.validation_data_len / (call.x_len + call.validation_data_len)
-    share = call.validation_split
-    return share if 0.0 < share < 1.0 else 0.2
-
-
 def _hand_over_fit_calls(report: LearnerReport, out: Path, insp_dir: Path) -> None:
-    """fit-validation: the validated record of the fit calls, and their arrays, for the replay."""
+    """The validated record of the fit calls, and their arrays (capped in total), for the
+    inspector to run."""
     if not report.fit_calls:
         return
     calls = [c.model_dump(by_alias=True) for c in report.fit_calls]
+    budget = MAX_FIT_BYTES
     for i, call in enumerate(calls):
         kept = []
         for name in call["arrays"]:
             arr = _array(out / f"fit_{i}_{name}.npy") if name in FIT_ARRAYS else None
-            if arr is None:
+            if arr is None or arr.nbytes > budget:
                 call["unsupported"].append(f"array {name}")
                 continue
+            budget -= arr.nbytes
             np.save(insp_dir / f"fit_{i}_{name}.npy", arr, allow_pickle=False)
             kept.append(name)
         call["arrays"] = kept
@@ -437,7 +443,7 @@ def _hand_over_fit_calls(report: LearnerReport, out: Path, insp_dir: Path) -> No
 
 def _adopt_training(ev: Evidence, task: str, lang: str) -> None:
     """The training that is judged is the inspector's, never what the learner's process claims:
-    the returned model trained there, or fit-validation's fit calls replayed there."""
+    the returned model trained there, or the recorded fit calls run there."""
     r, insp = ev.report, ev.inspect
     if r is None:
         return
@@ -445,27 +451,24 @@ def _adopt_training(ev: Evidence, task: str, lang: str) -> None:
         r.fit, r.fit_error, r.predict_error = insp.fit, insp.fit_error, insp.predict_error
     if task != "fit-validation":
         return
-    r.fit = insp.fit if insp is not None else None
-    err = insp.replay_error if insp is not None else None
-    if err is None:
-        return
-    if err.kind == "unsupported":
+    runs = (insp.fit_runs if insp is not None else None) or []
+    r.fit = runs[-1].history if runs else None
+    unsupported = sorted({u for run in runs for u in run.unsupported})
+    failed = [run.error for run in runs if run.error]
+    if unsupported:
+        shown = ", ".join(unsupported)[:500]
         ev.failure = tr(
             lang,
-            f"the training could not be checked: the grader re-runs fit() with Keras' own "
-            f"callbacks and plain arrays only, and this call uses {err.message}",
+            f"the training could not be checked: the grader runs fit() with Keras' own "
+            f"callbacks and plain arrays only, and this call uses {shown}",
             f"訓練を確認できませんでした。採点では Keras 組み込みのコールバックと配列だけで fit() を"
-            f"再実行しますが、この呼び出しは {err.message} を使っています",
+            f"実行しますが、この呼び出しは {shown} を使っています",
         )
-    else:
+    elif failed:
         ev.failure = tr(
             lang,
-            "the trained model is not what the recorded model.fit calls give when run again "
-            f"({err.message}): does the code change the model outside fit(), or patch Keras "
-            "or the grader?",
-            "記録された model.fit の呼び出しをもう一度実行しても、返されたモデルになりません"
-            f"({err.message})。fit() の外でモデルを変更したり、Keras や採点プログラムを"
-            "書き換えたりしていませんか?",
+            f"model.fit failed when the grader ran your call: {failed[0]}",
+            f"採点プログラムがあなたの model.fit の呼び出しを実行すると失敗しました: {failed[0]}",
         )
 
 
@@ -564,6 +567,18 @@ def summarize(spec: ExerciseSpec, ev: Evidence, data: Split) -> dict[str, Any] |
 
         fn = mae if spec.task == "regressor" else accuracy
         out["metric"] = fn(ev.pred, data.y_test)
+        if ev.inspect is not None and ev.inspect.metric_truth:
+            from grader.facts import meanings
+
+            out["metric_meanings"] = sorted(
+                meanings(ev.inspect.metric_values, ev.inspect.metric_truth)
+            )
+    if spec.task == "fit-validation":
+        runs = ev.inspect.fit_runs if ev.inspect else None
+        if not runs or ev.failure or ev.inspect is None or ev.inspect.val_loss_now is None:
+            return None
+        out["fit_runs"] = [run.model_dump(by_alias=True) for run in runs]
+        out["val_loss_now"] = ev.inspect.val_loss_now
     if spec.task == "evaluate-predict":
         if ev.labels is None or r.scores is None:
             return None

@@ -24,7 +24,14 @@ from typing import Any
 import keras
 import numpy as np
 
-from grader.fitrecord import MAX_ARRAY, OUT, describe_fit
+from grader.fitrecord import (
+    MAX_ARRAY,
+    MAX_FIT_BYTES,
+    MAX_FIT_CALLS,
+    OUT,
+    describe_fit,
+    placeholder_history,
+)
 
 # Loading a trained model without its optimizer state warns once per file: not the learner's concern.
 warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
@@ -64,27 +71,54 @@ def _keras_classes(base: type) -> list[type]:
 
 def _snapshot() -> list[tuple[Any, dict[str, Any]]]:
     import builtins
+    import pathlib
+    import zipfile as zipfile_module
 
-    from keras.src.saving import serialization_lib
+    from keras.src.saving import saving_lib, serialization_lib
+
+    from grader import fitrecord
 
     classes = [
         *keras.Sequential.__mro__,
         *keras.Model.__mro__,
         *_keras_classes(keras.optimizers.Optimizer),
         *_keras_classes(keras.optimizers.schedules.LearningRateSchedule),
+        *_keras_classes(keras.callbacks.Callback),
+        *pathlib.Path.__mro__,
+        zipfile_module.ZipFile,
     ]
     owners: list[Any] = [keras.optimizers, keras.optimizers.schedules, keras.saving, keras.models]
-    owners += [serialization_lib, np, json, builtins, sys.modules[__name__]]
+    owners += [keras.callbacks, saving_lib, serialization_lib, pathlib, zipfile_module]
+    owners += [np, json, builtins, fitrecord, sys.modules[__name__]]
     owners += [c for c in dict.fromkeys(classes) if c is not object]
     return [(o, dict(vars(o))) for o in owners]
 
 
+def _functions(saved: list[tuple[Any, dict[str, Any]]]) -> list[tuple[Any, tuple[Any, ...]]]:
+    """Every Python function among the recorded attributes, with the code it runs: swapping a
+    function's __code__ (or its defaults) keeps its identity, so identity alone proves nothing."""
+    found: dict[int, tuple[Any, tuple[Any, ...]]] = {}
+    for _owner, attrs in saved:
+        for value in attrs.values():
+            parts = [value]
+            if isinstance(value, staticmethod | classmethod):
+                parts = [value.__func__]
+            elif isinstance(value, property):
+                parts = [value.fget, value.fset, value.fdel]
+            for fn in parts:
+                code = getattr(fn, "__code__", None)
+                if code is not None and id(fn) not in found:
+                    found[id(fn)] = (fn, (code, fn.__defaults__, fn.__kwdefaults__))
+    return list(found.values())
+
+
 def _restorer() -> tuple[Any, Any]:
     """(restore, arm): the record lives in this closure, not in a module global to rebind."""
-    state: dict[str, Any] = {"pristine": [], "tasks": {}}
+    state: dict[str, Any] = {"pristine": [], "tasks": {}, "code": []}
 
     def arm() -> None:
         state["pristine"], state["tasks"] = _snapshot(), dict(TASKS)
+        state["code"] = _functions(state["pristine"])
 
     def restore() -> None:
         for owner, saved in state["pristine"]:
@@ -97,6 +131,14 @@ def _restorer() -> tuple[Any, Any]:
                 if current.get(name, _MISSING) is not value:
                     with contextlib.suppress(AttributeError, TypeError):
                         setattr(owner, name, value)
+        for fn, (code, defaults, kwdefaults) in state["code"]:
+            with contextlib.suppress(AttributeError, TypeError, ValueError):
+                if fn.__code__ is not code:
+                    fn.__code__ = code
+                if fn.__defaults__ is not defaults:
+                    fn.__defaults__ = defaults
+                if fn.__kwdefaults__ is not kwdefaults:
+                    fn.__kwdefaults__ = kwdefaults
         if state["tasks"]:
             TASKS.clear()
             TASKS.update(state["tasks"])
@@ -139,13 +181,102 @@ def _load(name: str) -> np.ndarray:
 
 
 # -- facts about Keras objects (shared by both jobs) ----------------------------------------------
-def _activation_name(layer: Any) -> str | None:
-    act = getattr(layer, "activation", None)
-    if act is None:
-        if type(layer).__name__ == "Softmax":
-            return "softmax"
+# Layers and operations that pass their input through unchanged as far as the output's activation
+# is concerned; the activation is read from what comes before them.
+PASS_THROUGH = {
+    "InputLayer",
+    "Dropout",
+    "SpatialDropout1D",
+    "GaussianNoise",
+    "GaussianDropout",
+    "AlphaDropout",
+    "Identity",
+    "Reshape",
+    "Flatten",
+    "ActivityRegularization",
+    "Cast",
+}
+ACTIVATION_NAMES = {
+    "sigmoid": "sigmoid",
+    "softmax": "softmax",
+    "relu": "relu",
+    "leakyrelu": "leaky_relu",
+    "tanh": "tanh",
+    "elu": "elu",
+    "selu": "selu",
+    "softplus": "softplus",
+    "relu6": "relu6",
+    "gelu": "gelu",
+    "silu": "silu",
+    "swish": "silu",
+    "exponential": "exponential",
+    "exp": "exponential",
+    "linear": "linear",
+    "logsoftmax": "log_softmax",
+    "hardsigmoid": "hard_sigmoid",
+    "prelu": "prelu",
+}
+
+
+def activation_name(name: str) -> str:
+    """A canonical activation name: "LeakyReLU", "leaky_relu" and "LeakyRelu" read the same."""
+    return ACTIVATION_NAMES.get(name.replace("_", "").lower(), name)
+
+
+def _layer_activation(layer: Any) -> str | None:
+    """The activation a layer itself applies ("linear" for none), or None if it has no notion."""
+    name = type(layer).__name__
+    if name == "Activation" or hasattr(layer, "activation"):
+        act = getattr(layer, "activation", None)
+        if act is None:
+            return "linear"
+        return activation_name(str(getattr(act, "__name__", type(act).__name__)))
+    if activation_name(name) in ACTIVATION_NAMES.values():
+        return activation_name(name)  # a ReLU, LeakyReLU, Softmax, ... layer
+    return None
+
+
+def _inputs_of(op: Any) -> list[Any]:
+    nodes = getattr(op, "_inbound_nodes", None) or []
+    return list(nodes[0].input_tensors) if nodes else []
+
+
+def output_activation(model: Any, depth: int = 0) -> str | None:
+    """What the model applies last, read from its graph: through Dropout-like layers, into nested
+    models, and over separate activation layers or `keras.ops` activations (None: unknown)."""
+    if depth > 20:
         return None
-    return str(getattr(act, "__name__", type(act).__name__))
+    if isinstance(model, keras.Sequential):
+        for layer in reversed(model.layers):
+            if type(layer).__name__ in PASS_THROUGH:
+                continue
+            return _op_activation(layer, depth)
+        return "linear"
+    try:
+        tensor = model.outputs[0]
+    except Exception:  # noqa: BLE001 (a subclassed model: read off its exported graph)
+        return None
+    for _ in range(500):
+        op = tensor._keras_history.operation
+        name = type(op).__name__
+        if name in PASS_THROUGH or name == "Functional" and op is model:
+            ins = _inputs_of(op)
+            if not ins:
+                return "linear"
+            tensor = ins[0]
+            continue
+        return _op_activation(op, depth)
+    return None
+
+
+def _op_activation(op: Any, depth: int) -> str | None:
+    if isinstance(op, keras.Model):
+        return output_activation(op, depth + 1)
+    found = _layer_activation(op)
+    if found is not None:
+        return found
+    name = activation_name(type(op).__name__)
+    return name if name in ACTIVATION_NAMES.values() else type(op).__name__
 
 
 def model_facts(model: Any) -> dict[str, Any]:
@@ -155,7 +286,7 @@ def model_facts(model: Any) -> dict[str, Any]:
             {
                 "class": type(layer).__name__,
                 "units": getattr(layer, "units", None),
-                "activation": _activation_name(layer),
+                "activation": _layer_activation(layer),
             }
         )
     out_units: Any = None
@@ -164,15 +295,6 @@ def model_facts(model: Any) -> dict[str, Any]:
     except Exception:  # noqa: BLE001 (subclassed models have no symbolic outputs)
         dense = [x for x in layers if x["units"] is not None]
         out_units = dense[-1]["units"] if dense else None
-    trailing = [x for x in layers if x["class"] not in ("InputLayer", "Dropout")]
-    out_act = None
-    for layer in reversed(trailing):
-        if layer["class"] == "Activation" or layer["class"] == "Softmax":
-            out_act = layer["activation"]
-            break
-        if layer["units"] is not None:
-            out_act = layer["activation"]
-            break
     compile_config = None
     if getattr(model, "compiled", False) and getattr(model, "optimizer", None) is not None:
         try:
@@ -183,7 +305,7 @@ def model_facts(model: Any) -> dict[str, Any]:
         "class": type(model).__name__,
         "layers": layers,
         "output_units": out_units,
-        "output_activation": out_act,
+        "output_activation": output_activation(model),
         "compile": compile_config,
     }
 
@@ -286,6 +408,17 @@ class _Learner:
             return False, None
         finally:
             self.undo()
+        threads = _other_threads()
+        if threads:
+            self.report["calls"][name] = {
+                "error": {
+                    "stage": "call",
+                    "type": "ThreadsAlive",
+                    "message": f"{threads} thread(s) started by the code were still running",
+                    "line": None,
+                }
+            }
+            return False, None
         if type(value).__module__.startswith("keras"):
             _unshadow(value)
         self.report["calls"][name] = {
@@ -293,6 +426,15 @@ class _Learner:
             "module": type(value).__module__,
         }
         return True, value
+
+
+def _other_threads() -> int:
+    """Python threads other than this one (the learner's, still running after its function
+    returned: they could change what is handed back after it was checked)."""
+    import threading
+
+    me = threading.get_ident()
+    return sum(1 for ident in sys._current_frames() if ident != me)
 
 
 def reseed(model: Any, seed: int) -> None:
@@ -399,36 +541,52 @@ def task_build(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) 
     _model_task(job, x, y, x_test, "build_model", int(x.shape[1]))
 
 
+def _fit_owner(model: Any) -> type:
+    """The class whose `fit` the model runs: patched there too, so that `keras.Model.fit(model,
+    ...)` is recorded like `model.fit(...)`."""
+    return next(c for c in type(model).__mro__ if "fit" in vars(c))
+
+
 def task_fit(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
+    """The learner's `train(model, x, y)`: its fit calls on the model handed over are recorded,
+    not run (grader/fitrecord.py); the inspector runs them on its own model."""
     model = reference_classifier(x.shape[1], job.p["n_classes"], job.p["seed"])
     first_optimizer = model.optimizer
-    calls: list[dict[str, Any]] = []
-    fit = model.fit
+    owner = _fit_owner(model)
+    real_fit = vars(owner)["fit"]
+    frozen: list[str] = []  # JSON text, one per call, fixed when the call is made
+    returned: list[Any] = []
+    budget = [MAX_FIT_BYTES]
 
-    def recording_fit(*args: Any, **kw: Any) -> Any:
-        call = describe_fit(args, kw, x, len(calls))
+    def recording_fit(self: Any, *args: Any, **kw: Any) -> Any:
+        if self is not model:  # another model of the learner's: not judged, trained as asked
+            return real_fit(self, *args, **kw)
+        if len(frozen) >= MAX_FIT_CALLS:
+            raise RuntimeError(f"model.fit was called more than {MAX_FIT_CALLS} times")
+        text = describe_fit(args, kw, len(frozen), budget)
         if model.optimizer is not first_optimizer:  # compiled again by the learner's code
+            record = json.loads(text)
             try:
-                call["compile"] = model.get_compile_config()
+                record["compile"] = model.get_compile_config()
+                text = json.dumps(record, default=str)
             except Exception:  # noqa: BLE001
-                call["unsupported"].append("compile")
-        calls.append(call)
-        # Hardening (hostile suite): every fit starts from the grader's seed, so that the
-        # inspector can replay the recorded calls and compare the weights they give.
-        reseed(model, job.p["seed"])
-        return fit(*args, **kw)
+                record["unsupported"].append("compile")
+                text = json.dumps(record, default=str)
+        frozen.append(text)
+        history = placeholder_history(model)
+        model.history = history
+        returned.append(history)
+        return history
 
-    model.fit = recording_fit
-    job.call("train", model, x, y)
-    job.report["fit_calls"] = calls  # the judged History is the inspector's replay of these
-    _save_model(model, "trained.keras", job.report)
-
-
-def _as_number_list(value: Any) -> list[float] | None:
+    owner.fit = recording_fit  # type: ignore[attr-defined]
     try:
-        return [float(v) for v in value]
-    except Exception:  # noqa: BLE001
-        return None
+        ok, value = job.call("train", model, x, y)
+    finally:
+        owner.fit = real_fit  # type: ignore[attr-defined]
+    job.report["fit_calls"] = [json.loads(t) for t in frozen]
+    if ok:  # the History of which call, by identity (its class name proves nothing)
+        index = next((i for i, h in enumerate(returned) if h is value), None)
+        job.report["calls"]["train"]["history_of_call"] = index
 
 
 def task_evaluate(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
@@ -444,16 +602,19 @@ def task_evaluate(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarra
             if arr.dtype.kind not in "biuf" or arr.size > MAX_ARRAY:
                 raise TypeError(f"not an array of numbers (dtype {arr.dtype})")
             np.save(OUT / "labels.npy", arr, allow_pickle=False)
+            job.report["labels_saved"] = True
         except Exception as e:  # noqa: BLE001
             job.report["labels_error"] = str(e)[:300]
     ok, scores = job.call("test_scores", model, x_test, y_test)
     if ok:
         if isinstance(scores, dict):
             job.report["scores_dict_keys"] = sorted(str(k) for k in scores)[:20]
-        elif isinstance(scores, tuple | list):
-            job.report["scores"] = _as_number_list(scores)
-        else:
-            job.report["scores"] = _as_number_list([scores]) if np.isscalar(scores) else None
+        else:  # a tuple, a list or a numpy array of numbers, or one number
+            try:
+                flat = np.asarray(scores, dtype="float64").reshape(-1)
+                job.report["scores"] = [float(v) for v in flat[:100]]
+            except Exception:  # noqa: BLE001
+                job.report["scores"] = None
 
 
 def task_optimizer(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:

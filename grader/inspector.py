@@ -11,6 +11,7 @@ configs, recorded fit calls) and does the training that decides the score itself
 
 from __future__ import annotations
 
+import inspect as pyinspect
 import json
 import math
 from pathlib import Path
@@ -21,6 +22,7 @@ import numpy as np
 
 from grader.exported import NotCheckable, load_exported
 from grader.facts import FIT_ARRAYS
+from grader.fitrecord import CHECKPOINT_SUFFIXES, PLAIN_ARGS, REPLAYED_CALLBACKS
 from grader.harness import (
     _OOM,
     OUT,
@@ -53,91 +55,222 @@ def _safe_load(path: Path) -> tuple[Any, dict[str, Any] | None]:
         return None, {"kind": kind, "message": text[:1000]}
 
 
+# Exported graphs (a model of the learner's own classes) carry their variables by name only.
+_ZEROS = ("bias", "beta", "moving_mean")
+_ONES = ("gamma", "moving_variance")
+_GLOROT = ("kernel", "recurrent_kernel", "embeddings", "depthwise_kernel", "pointwise_kernel")
+
+
+def fresh_weights(model: Any, seed: int, exported: bool = False) -> Any:
+    """Hardening (hostile suite): the handed-back weights are never trained on. A model fitted
+    in the learner's process, or set by hand, starts again from the grader's seeded initial
+    weights (a clone of its layers, compiled with its own settings; a fresh optimizer too)."""
+    keras.utils.set_random_seed(seed)
+    if exported:
+        for n, v in enumerate(model.weights):
+            name = v.name.split("/")[-1].split(":")[0]
+            if name.endswith(_ZEROS):
+                v.assign(np.zeros(v.shape, dtype=v.dtype))
+            elif name.endswith(_ONES):
+                v.assign(np.ones(v.shape, dtype=v.dtype))
+            elif name.endswith(_GLOROT) and len(v.shape) >= 2:
+                v.assign(keras.initializers.GlorotUniform(seed=seed + n)(v.shape, dtype=v.dtype))
+            else:
+                raise NotCheckable(f"its variable {name!r} cannot be given fresh initial values")
+        return model
+    config = model.get_compile_config()
+    clone = keras.models.clone_model(model)
+    from keras.src.saving.serialization_lib import SafeModeScope
+
+    with SafeModeScope(True):
+        clone.compile_from_config(config)
+    return clone
+
+
 def _train(model: Any, payload: dict[str, Any], facts: dict[str, Any]) -> None:
     """Train the returned model as the exercise says (seeded), then predict the held-out inputs."""
     x, y = _load("x_train.npy"), _load("y_train.npy")
     facts["trained"] = True
     try:
+        model = fresh_weights(model, payload["seed"], exported=bool(facts.get("exported")))
         reseed(model, payload["seed"])
         hist = model.fit(x, y, epochs=payload["epochs"], batch_size=32, verbose=0)
         facts["fit"] = _history(hist)
     except _OOM:
         raise
+    except NotCheckable as e:
+        facts["returned_error"] = {"kind": "custom", "message": str(e)[:1000]}
+        facts["trained"] = False
+        return
     except Exception as e:  # noqa: BLE001 (e.g. a loss that does not fit the labels)
         facts["fit_error"] = _error("fit", e)
         return
     try:
         _predict(model, _load("x_test.npy"), "pred.npy")
+        _metric_facts(model, x, y, facts)
     except Exception as e:  # noqa: BLE001
         facts["predict_error"] = _error("predict", e)
 
 
-def differ(again: np.ndarray, pred: np.ndarray) -> str:
-    """Why two sets of predictions are not the same model's ("" when they are)."""
-    if again.shape != pred.shape:
-        return f"predictions of shape {again.shape}, not {pred.shape}"
-    nan_a, nan_b = ~np.isfinite(again), ~np.isfinite(pred)
-    if not np.array_equal(nan_a, nan_b):
-        return "NaN in one set of predictions only"
-    diff = np.abs(again[~nan_a] - pred[~nan_b])
-    worst = float(diff.max()) if diff.size else 0.0
-    scale = max(1.0, float(np.abs(pred[~nan_b]).max())) if diff.size else 1.0
-    return f"predictions differ by up to {worst:.4g}" if worst > 1e-3 * scale else ""
+def _metric_facts(model: Any, x: np.ndarray, y: np.ndarray, facts: dict[str, Any]) -> None:
+    """What each compiled metric reports on training rows, and what accuracy, MAE and MSE of the
+    same predictions are: a metric is judged by what it computes, not by its name."""
+    n = min(len(x), 512)
+    values = model.evaluate(x[:n], y[:n], batch_size=256, verbose=0, return_dict=True)
+    pred = np.asarray(model.predict(x[:n], batch_size=256, verbose=0), dtype="float64")
+    truth = y[:n].astype("float64").reshape(-1)
+    if pred.ndim == 2 and pred.shape[1] > 1:
+        labels = pred.argmax(axis=-1)
+    else:
+        labels = (pred.reshape(-1) > 0.5).astype("float64")
+    flat = pred.reshape(len(pred), -1)[:, 0]
+    facts["metric_values"] = {
+        str(k)[:100]: float(v) for k, v in list(values.items())[:20] if k != "loss"
+    }
+    facts["metric_truth"] = {
+        "accuracy": float(np.mean(labels.reshape(-1) == truth)),
+        "mae": float(np.mean(np.abs(flat - truth))),
+        "mse": float(np.mean((flat - truth) ** 2)),
+    }
 
 
-def _callbacks(call: dict[str, Any]) -> list[Any]:
-    out = []
+KERAS_DEFAULT_BATCH = 32  # what Keras' fit() uses when batch_size is not given
+FIT_DEFAULTS = {
+    name: p.default
+    for name, p in pyinspect.signature(keras.Model.fit).parameters.items()
+    if p.default is not pyinspect.Parameter.empty
+}
+
+
+def _used_config(obj: Any, name: str, given: dict[str, Any]) -> dict[str, Any]:
+    """A callback's settings as it used them: "auto" mode read as the direction it chose."""
+    used = {k: getattr(obj, k, given.get(k)) for k in REPLAYED_CALLBACKS[name]}
+    used = {k: v.item() if isinstance(v, np.generic) else v for k, v in used.items()}
+    if "mode" in used:
+        op = getattr(obj, "monitor_op", None)
+        used["mode"] = (
+            "min" if op is keras.ops.less else "max" if op is keras.ops.greater else used["mode"]
+        )
+    if "suffix" in given:
+        used["suffix"] = given["suffix"]
+    return used
+
+
+def _build_callbacks(call: dict[str, Any], index: int) -> tuple[list[Any], list[dict[str, Any]]]:
+    """Keras' own callbacks from the frozen allow-list, with the allowed attributes only; the
+    others (logs, progress bars, the learner's own classes) are not run here."""
+    built, seen = [], []
     for cb in call["callbacks"]:
-        if cb.get("config") is not None:  # observing callbacks (checkpoints, logs) are left out
-            out.append(getattr(keras.callbacks, cb["class"])(**cb["config"]))
-    return out
+        name, config = cb["class"], cb.get("config")
+        info: dict[str, Any] = {"class": name, "keras": bool(cb.get("keras")), "run": False}
+        allowed = REPLAYED_CALLBACKS.get(name)
+        if cb.get("keras") and allowed is not None and config is not None:
+            kwargs = {k: config[k] for k in allowed if k in config}
+            if name == "ModelCheckpoint":
+                Path("ckpt").mkdir(exist_ok=True)
+                suffix = config.get("suffix")
+                if suffix not in CHECKPOINT_SUFFIXES:
+                    seen.append(info)
+                    continue
+                kwargs["filepath"] = f"ckpt/fit_{index}{suffix}"
+            obj = getattr(keras.callbacks, name)(**kwargs)
+            built.append(obj)
+            info |= {"run": True, "config": kwargs, "object": obj}
+        seen.append(info)
+    return built, seen
 
 
-def _replay_fit(payload: dict[str, Any], facts: dict[str, Any], pred: np.ndarray) -> None:
-    """Replay the recorded fit calls on the model the learner's job started from; the replay's
-    History is the one judged, and its weights must be the ones handed back."""
+def _validation(
+    arrays: dict[str, np.ndarray], options: dict[str, Any], full_x: np.ndarray
+) -> dict[str, Any]:
+    """How this call validates, as the inspector sees the arrays it was handed."""
+    x = arrays.get("x")
+    n = len(x) if x is not None else 0
+    if "vx" in arrays and "vy" in arrays:
+        vx = arrays["vx"]
+        rows = len(vx)
+        tail = rows <= len(full_x) and bool(np.array_equal(vx, full_x[len(full_x) - rows :]))
+        seen = {r.tobytes() for r in np.asarray(x).reshape(n, -1)} if x is not None else set()
+        overlap = sum(r.tobytes() in seen for r in np.asarray(vx).reshape(rows, -1))
+        share = rows / (n + rows) if n + rows else 0.0
+        return {"kind": "data", "share": share, "rows": rows, "tail": tail, "overlap": overlap}
+    split = float(options.get("validation_split") or 0.0)
+    if split > 0:
+        rows = n - int(math.ceil(n * (1.0 - split)))  # where Keras' validation_split cuts
+        whole = x is not None and len(x) == len(full_x) and bool(np.array_equal(x, full_x))
+        return {"kind": "split", "share": split, "rows": rows, "tail": whole, "overlap": 0}
+    return {"kind": "none", "share": 0.0, "rows": 0, "tail": False, "overlap": 0}
+
+
+def run_fit_calls(payload: dict[str, Any], facts: dict[str, Any]) -> None:
+    """The learner's recorded fit calls, run here on the grader's own starting model: the only
+    training, and every fact judged about it is observed here (options and callbacks as built
+    here, the epochs run, EarlyStopping's stop, the weights it ends with)."""
     path = Path("fit_calls.json")
     calls = json.loads(path.read_text()) if path.is_file() else []
-    unsupported = sorted({u for call in calls for u in call["unsupported"]})
-    if unsupported:
-        message = ", ".join(unsupported)[:500]
-        facts["replay_error"] = {"kind": "unsupported", "message": message}
-        return
-    n_features = _load("x_train.npy").shape[1]
-    model = reference_classifier(n_features, payload["n_classes"], payload["seed"])
-    hist = None
-    try:
-        for i, call in enumerate(calls):
+    full_x = _load("x_train.npy")
+    model = reference_classifier(full_x.shape[1], payload["n_classes"], payload["seed"])
+    runs: list[dict[str, Any]] = []
+    facts["fit_runs"] = runs
+    last_val: tuple[np.ndarray, np.ndarray] | None = None
+    for i, call in enumerate(calls):
+        run: dict[str, Any] = {"unsupported": list(call["unsupported"])}
+        runs.append(run)
+        if call["unsupported"]:
+            continue
+        arrays = {n: _load(f"fit_{i}_{n}.npy") for n in call["arrays"] if n in FIT_ARRAYS}
+        options = {k: v for k, v in call["options"].items() if k in PLAIN_ARGS}
+        if "class_weight" in call["options"]:
+            options["class_weight"] = {
+                int(k): v for k, v in call["options"]["class_weight"].items()
+            }
+        if "vx" in arrays and "vy" in arrays:
+            options["validation_data"] = (arrays["vx"], arrays["vy"])
+        if "sample_weight" in arrays:
+            options["sample_weight"] = arrays["sample_weight"]
+        run["validation"] = _validation(arrays, options, full_x)
+        shown = {k: options.get(k, FIT_DEFAULTS.get(k)) for k in PLAIN_ARGS}
+        shown["batch_size"] = shown["batch_size"] or KERAS_DEFAULT_BATCH
+        shown["class_weight"] = "class_weight" in options
+        shown["sample_weight"] = "sample_weight" in options
+        run["options"] = shown
+        try:
             if call.get("compile"):
                 from keras.src.saving.serialization_lib import SafeModeScope
 
                 with SafeModeScope(True):
                     model.compile_from_config(call["compile"])
-            arrays = {n: _load(f"fit_{i}_{n}.npy") for n in call["arrays"] if n in FIT_ARRAYS}
-            options = dict(call["options"])
-            if "class_weight" in options:
-                options["class_weight"] = {int(k): v for k, v in options["class_weight"].items()}
-            if "vx" in arrays and "vy" in arrays:
-                options["validation_data"] = (arrays["vx"], arrays["vy"])
-            if "sample_weight" in arrays:
-                options["sample_weight"] = arrays["sample_weight"]
+                run["recompiled"] = True
+            callbacks, seen = _build_callbacks(call, i)
             reseed(model, payload["seed"])
-            callbacks = _callbacks(call)
             hist = model.fit(
                 arrays.get("x"), arrays.get("y"), callbacks=callbacks, verbose=0, **options
             )
-        again = np.asarray(model.predict(_load("x_test.npy"), batch_size=256, verbose=0))
-    except _OOM:
-        raise
-    except Exception as e:  # noqa: BLE001
-        message = f"{type(e).__name__}: {e}"[:1000]
-        facts["replay_error"] = {"kind": "failed", "message": message}
+        except _OOM:
+            raise
+        except Exception as e:  # noqa: BLE001 (e.g. a shape the model does not take)
+            run["error"] = f"{type(e).__name__}: {e}"[:1000]
+            continue
+        for info in seen:
+            obj = info.pop("object", None)
+            if obj is not None:
+                info["config"] = _used_config(obj, info["class"], info["config"])
+            if obj is not None and hasattr(obj, "stopped_epoch"):
+                info["stopped_epoch"] = int(obj.stopped_epoch)
+        run["callbacks"] = seen
+        run["history"] = _history(hist)
+        run["checkpoints"] = sorted(p.name for p in Path("ckpt").glob(f"fit_{i}*"))
+        if "validation_data" in options:
+            last_val = options["validation_data"]
+        elif run["validation"]["rows"]:
+            cut = len(arrays["x"]) - run["validation"]["rows"]
+            last_val = (arrays["x"][cut:], arrays["y"][cut:])
+    if not runs or any("error" in r or r["unsupported"] for r in runs):
         return
-    why = differ(again.astype("float32"), pred)
-    if why:
-        facts["replay_error"] = {"kind": "mismatch", "message": why}
-    elif hist is not None:
-        facts["fit"] = _history(hist)
+    _predict(model, _load("x_test.npy"), "pred.npy")
+    if last_val is not None:
+        value = model.evaluate(*last_val, batch_size=256, verbose=0, return_dict=True)
+        facts["val_loss_now"] = float(value["loss"])
 
 
 def train_base(payload: dict[str, Any]) -> None:
@@ -175,20 +308,7 @@ def inspect(payload: dict[str, Any]) -> None:
     elif err:
         facts["returned_error"] = err
     if task == "fit-validation":
-        trained, err = _safe_load(Path("trained.keras"))
-        if trained is not None:
-            x_test = _load("x_test.npy")
-            _predict(trained, x_test, "pred.npy")
-            _replay_fit(payload, facts, np.load(OUT / "pred.npy"))
-            if "replay_error" in facts:
-                (OUT / "pred.npy").unlink()
-            x, y = _load("x_train.npy"), _load("y_train.npy")
-            share = float(payload.get("val_share", 0.2))
-            cut = int(math.ceil(len(x) * (1.0 - share)))  # where Keras' validation_split cuts
-            value = trained.evaluate(x[cut:], y[cut:], batch_size=32, verbose=0, return_dict=True)
-            facts["val_loss_now"] = float(value["loss"])
-        elif err:
-            facts["trained_error"] = err
+        run_fit_calls(payload, facts)
     obj = Path("object.json")
     if obj.is_file():
         facts["lr"] = _learning_rates(json.loads(obj.read_text()), payload["steps"])

@@ -9,7 +9,17 @@ from typing import Any
 
 import numpy as np
 
-from grader.checks import Context, Evidence, Verdicts, call_problem, fail_all, judge_model, tr
+from grader.checks import (
+    Context,
+    Evidence,
+    Verdicts,
+    call_problem,
+    fail_all,
+    judge_model,
+    tr,
+    training_check,
+)
+from grader.facts import ONLY_WATCH, FitRun
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,20 @@ def _model(entry: str) -> Callable[[Evidence, Context], Verdicts]:
 
 
 # -- fit-validation -------------------------------------------------------------------------------
+# Every fact judged here is one the inspector observed in its own run of the learner's fit calls
+# (FitRun); every expectation is what the same inspector observed running the reference's.
+# fit() options that change the training, besides the validation (judged on its own).
+TRAINING_OPTIONS = (
+    "batch_size",
+    "epochs",
+    "shuffle",
+    "class_weight",
+    "sample_weight",
+    "initial_epoch",
+    "steps_per_epoch",
+)
+
+
 def judge_fit(ev: Evidence, ctx: Context) -> Verdicts:
     lang = ctx.lang
     ids = list(RECIPES["fit-validation"].checks)
@@ -34,148 +58,229 @@ def judge_fit(ev: Evidence, ctx: Context) -> Verdicts:
     r = ev.report
     if problem or r is None:
         return fail_all(ids, problem or "", lang)
-    out: Verdicts = {}
-    returned = r.calls["train"].returned
-    if r.fit is None or returned != "History":
-        out["returns-history"] = (
-            False,
-            tr(
-                lang,
-                f"train must return the History object that model.fit returns, got {returned}",
-                f"train は model.fit が返す History オブジェクトを返す必要があります({returned} が返りました)",
-            ),
-        )
-    else:
-        out["returns-history"] = (True, tr(lang, "returns the History", "History を返しています"))
-    if not r.fit_calls:
+    runs = (ev.inspect.fit_runs if ev.inspect else None) or []
+    refs = [FitRun.model_validate(x) for x in ctx.reference["fit_runs"]]
+    out: Verdicts = {ids[0]: _returns_history(r.calls["train"], len(runs), lang)}
+    if not runs:
         msg = tr(lang, "model.fit was never called", "model.fit が呼ばれていません")
         return out | fail_all(ids[1:], msg, lang)
-    call = r.fit_calls[-1]
-    batch = call.batch_size or 32
-    ok = batch == 32 and call.epochs == 50
-    out["batch-epochs"] = (
-        ok,
-        tr(
+    if len(runs) != len(refs):  # each call trains the same model further: not the task's
+        msg = tr(
             lang,
-            f"batch_size {batch}, epochs {call.epochs} (wanted 32 and 50)"
-            if not ok
-            else "batch_size 32, epochs 50",
-            f"batch_size {batch}, epochs {call.epochs}(期待値は 32 と 50)"
-            if not ok
-            else "batch_size 32, epochs 50",
-        ),
-    )
-    n = call.x_len or len(ctx.y_train)
-    share = call.validation_split
-    if call.validation_data_len:
-        share = call.validation_data_len / (n + call.validation_data_len)
-    ok = abs(share - 0.2) < 1e-6 or (
-        call.validation_data_len is not None and abs(share - 0.2) < 0.01
-    )
-    if call.validation_data_len and not call.validation_data_is_tail:
-        out["validation-split"] = (
-            False,
-            tr(
-                lang,
-                "validation_data is not the last 20% of the data: hold it out with "
-                "validation_split=0.2",
-                "validation_data がデータの最後の 20% ではありません。validation_split=0.2 で"
-                "取り分けてください",
-            ),
+            f"model.fit was called {len(runs)} times; the task trains with {len(refs)} call(s)",
+            f"model.fit が {len(runs)} 回呼ばれています。課題では {len(refs)} 回の呼び出しで訓練します",
         )
-        out["early-stopping"] = _early_stopping(call.callbacks, lang)
-        out["stops-and-restores"] = _stops_and_restores(ev, ctx)
-        return out
-    out["validation-split"] = (
-        ok,
-        tr(
-            lang,
-            f"validation share {share:.0%}"
-            + ("" if ok else "; hold out 20% with validation_split=0.2"),
-            f"検証データの割合 {share:.0%}"
-            + ("" if ok else "。validation_split=0.2 で 20% を取り分けてください"),
-        ),
-    )
-    out["early-stopping"] = _early_stopping(call.callbacks, lang)
-    out["stops-and-restores"] = _stops_and_restores(ev, ctx)
+        return out | fail_all(ids[1:], msg, lang)
+    run, ref = runs[-1], refs[-1]
+    out[ids[1]] = _fit_options(run, ref, lang)
+    out[ids[2]] = _validation_verdict(run, ref, lang)
+    out[ids[3]] = _callbacks_verdict(run, ref, lang)
+    out[ids[4]] = _stops_and_restores(ev, ctx, run, ref)
     return out
 
 
-def _early_stopping(callbacks: list[Any], lang: str) -> tuple[bool, str]:
-    stops = [c for c in callbacks if c.class_ == "EarlyStopping"]
-    if not stops:
+def _returns_history(info: Any, n_runs: int, lang: str) -> tuple[bool, str]:
+    if n_runs and info.history_of_call == n_runs - 1:
+        return True, tr(lang, "returns the History", "History を返しています")
+    if info.history_of_call is not None:
         return False, tr(
             lang,
-            "no EarlyStopping callback was passed to fit(callbacks=[...])",
-            "fit(callbacks=[...]) に EarlyStopping が渡されていません",
+            "train returned the History of an earlier fit call, not of the last one",
+            "train が最後ではなく、それより前の fit 呼び出しの History を返しています",
         )
-    cb = stops[0]
-    wrong = []
-    if cb.monitor != "val_loss":
-        wrong.append(
-            tr(
-                lang,
-                f"it monitors {cb.monitor!r}, not 'val_loss'",
-                f"監視対象が 'val_loss' ではなく {cb.monitor!r} です",
-            )
-        )
-    if cb.patience != 3:
-        wrong.append(
-            tr(
-                lang,
-                f"patience is {cb.patience}, not 3",
-                f"patience が 3 ではなく {cb.patience} です",
-            )
-        )
-    if not cb.restore_best_weights:
-        wrong.append(
-            tr(
-                lang,
-                "restore_best_weights is not True: the model keeps the last, worse weights",
-                "restore_best_weights が True ではありません。最後の(悪化した)重みが残ります",
-            )
-        )
-    if wrong:
-        return False, "EarlyStopping: " + "; ".join(wrong)
-    return True, "EarlyStopping(monitor='val_loss', patience=3, restore_best_weights=True)"
+    return False, tr(
+        lang,
+        f"train must return the History object that model.fit returns, got {info.returned}",
+        f"train は model.fit が返す History オブジェクトを返す必要があります({info.returned} が返りました)",
+    )
 
 
-def _stops_and_restores(ev: Evidence, ctx: Context) -> tuple[bool, str]:
+def _show(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _fit_options(run: FitRun, ref: FitRun, lang: str) -> tuple[bool, str]:
+    got = {k: run.options.get(k) for k in TRAINING_OPTIONS}
+    want = {k: ref.options.get(k) for k in TRAINING_OPTIONS}
+    shown = f"batch_size {got['batch_size']}, epochs {got['epochs']}"
+    wrong = [k for k in TRAINING_OPTIONS if got[k] != want[k]]
+    notes = []
+    if "batch_size" in wrong or "epochs" in wrong:
+        notes.append(
+            tr(
+                lang,
+                f"{shown} (wanted {want['batch_size']} and {want['epochs']})",
+                f"{shown}(期待値は {want['batch_size']} と {want['epochs']})",
+            )
+        )
+    for k in wrong:
+        if k in ("batch_size", "epochs"):
+            continue
+        notes.append(
+            tr(
+                lang,
+                f"fit(..., {k}=...) is {_show(got[k])}, the task uses {_show(want[k])}",
+                f"fit(..., {k}=...) が {_show(got[k])} です。課題では {_show(want[k])} です",
+            )
+        )
+    return (not notes, "; ".join(notes) if notes else shown)
+
+
+def _validation_verdict(run: FitRun, ref: FitRun, lang: str) -> tuple[bool, str]:
+    v, w = run.validation, ref.validation
+    assert w is not None
+    fix = tr(
+        lang,
+        f"hold out {w.share:.0%} with validation_split={w.share:g}",
+        f"validation_split={w.share:g} で {w.share:.0%} を取り分けてください",
+    )
+    if v is None or v.kind == "none":
+        return False, tr(lang, f"no validation data: {fix}", f"検証データがありません。{fix}")
+    if v.overlap:
+        return False, tr(
+            lang,
+            f"{v.overlap} validation rows are also training rows: the validation score "
+            f"then measures memory, not generalisation; {fix}",
+            f"検証データのうち {v.overlap} 行が訓練データにも含まれています。"
+            f"これでは汎化ではなく暗記を測ることになります。{fix}",
+        )
+    if not v.tail:
+        what = "validation_data" if v.kind == "data" else "x"
+        return False, tr(
+            lang,
+            f"{what} is not the last {w.share:.0%} of the data: {fix}",
+            f"{what} がデータの最後の {w.share:.0%} ではありません。{fix}",
+        )
+    ok = abs(v.share - w.share) < (1e-6 if v.kind == "split" else 0.01)
+    return ok, tr(
+        lang,
+        f"validation share {v.share:.0%}" + ("" if ok else f"; {fix}"),
+        f"検証データの割合 {v.share:.0%}" + ("" if ok else f"。{fix}"),
+    )
+
+
+def _callback_difference(key: str, got: Any, want: Any, lang: str) -> str:
+    if key == "monitor":
+        return tr(
+            lang,
+            f"it monitors {got!r}, not {want!r}",
+            f"監視対象が {want!r} ではなく {got!r} です",
+        )
+    if key == "restore_best_weights" and want:
+        return tr(
+            lang,
+            "restore_best_weights is not True: the model keeps the last, worse weights",
+            "restore_best_weights が True ではありません。最後の(悪化した)重みが残ります",
+        )
+    return tr(
+        lang,
+        f"{key} is {_show(got)}, not {_show(want)}",
+        f"{key} が {_show(want)} ではなく {_show(got)} です",
+    )
+
+
+def _callbacks_verdict(run: FitRun, ref: FitRun, lang: str) -> tuple[bool, str]:
+    wanted = [c for c in ref.callbacks if c.run]
+    used = [c for c in run.callbacks if c.run]
+    own = [c.class_ for c in run.callbacks if not c.keras]
+    problems, shown = [], []
+    for want in wanted:
+        same = [c for c in used if c.class_ == want.class_]
+        if not same:
+            msg = tr(
+                lang,
+                f"no {want.class_} callback was passed to fit(callbacks=[...])",
+                f"fit(callbacks=[...]) に {want.class_} が渡されていません",
+            )
+            if own:
+                msg += tr(
+                    lang,
+                    f" ({', '.join(own)}: a callback class of your own is not run by the grader; "
+                    f"use keras.callbacks.{want.class_})",
+                    f"({', '.join(own)} は独自のコールバッククラスなので採点では実行されません。"
+                    f"keras.callbacks.{want.class_} を使ってください)",
+                )
+            problems.append(msg)
+            continue
+        got = same[0]
+        diffs = [
+            _callback_difference(k, (got.config or {}).get(k), v, lang)
+            for k, v in (want.config or {}).items()
+            if (got.config or {}).get(k) != v
+        ]
+        if diffs:
+            problems.append(f"{want.class_}: " + "; ".join(diffs))
+        else:
+            keys = ", ".join(f"{k}={_show(v)}" for k, v in (want.config or {}).items())
+            shown.append(f"{want.class_}({keys})")
+    extra = [c.class_ for c in used if c.class_ not in {w.class_ for w in wanted}]
+    extra = [name for name in extra if name not in ONLY_WATCH]
+    for name in extra:
+        problems.append(
+            tr(
+                lang,
+                f"{name} changes the training, and the task does not use it",
+                f"{name} は訓練を変えますが、課題では使いません",
+            )
+        )
+    if problems:
+        return False, "; ".join(problems)
+    return True, "; ".join(shown)
+
+
+def _stops_and_restores(ev: Evidence, ctx: Context, run: FitRun, ref: FitRun) -> tuple[bool, str]:
     lang = ctx.lang
-    r = ev.report
-    if r is None or r.fit is None:
+    if run.history is None:
         return False, tr(lang, "no training history to check", "確認できる訓練履歴がありません")
-    val = [v for v in r.fit.history.get("val_loss", []) if v is not None]
+    val = [v for v in run.history.history.get("val_loss", []) if v is not None]
     if not val:
         return False, tr(
             lang,
             "no val_loss was recorded: training used no validation data",
             "val_loss が記録されていません。検証データなしで訓練しています",
         )
-    if r.fit.epochs_run >= 50:
-        return False, tr(
-            lang,
-            "training ran all 50 epochs although val_loss stopped improving",
-            "val_loss が改善しなくなっても 50 エポックすべて訓練しました",
-        )
+    epochs, ran = run.options.get("epochs"), run.history.epochs_run
+    stoppers = [c for c in ref.callbacks if c.run and c.stopped_epoch]
+    if stoppers:  # the reference's training was stopped by this callback on this data
+        name = stoppers[0].class_
+        ours = [c for c in run.callbacks if c.run and c.class_ == name]
+        if not any(c.stopped_epoch for c in ours):
+            return False, tr(
+                lang,
+                f"{name} did not stop the training: it ran {ran} of {epochs} epochs although "
+                "val_loss stopped improving",
+                f"{name} が訓練を止めていません。val_loss が改善しなくなっても "
+                f"{epochs} エポック中 {ran} エポック訓練しました",
+            )
     now = ev.inspect.val_loss_now if ev.inspect else None
     best = min(val)
     if now is None:
         return False, tr(
             lang, "the trained model could not be checked", "訓練後のモデルを確認できませんでした"
         )
-    if abs(now - best) > 1e-3 * max(1.0, abs(best)):
+    restored = abs(
+        float(ctx.reference["val_loss_now"])
+        - min(
+            v
+            for v in (ref.history.history.get("val_loss", []) if ref.history else [])
+            if v is not None
+        )
+    ) <= 1e-3 * max(1.0, best)
+    if restored and abs(now - best) > 1e-3 * max(1.0, abs(best)):
         return False, tr(
             lang,
-            f"stopped after {r.fit.epochs_run} epochs, but the final weights "
+            f"stopped after {ran} epochs, but the final weights "
             f"give val_loss {now:.4f}, not the best {best:.4f}: weights not restored",
-            f"{r.fit.epochs_run} エポックで停止しましたが、最終的な重みの val_loss は "
+            f"{ran} エポックで停止しましたが、最終的な重みの val_loss は "
             f"{now:.4f} で、最良の {best:.4f} ではありません(重みが復元されていません)",
         )
+    learned, why = training_check(ev, ctx)
+    if not learned:
+        return False, why
     return True, tr(
         lang,
-        f"stopped after {r.fit.epochs_run} epochs with the best weights (val_loss {best:.4f})",
-        f"{r.fit.epochs_run} エポックで停止し、最良の重み(val_loss {best:.4f})に戻しています",
+        f"stopped after {ran} epochs with the best weights (val_loss {best:.4f}); {why}",
+        f"{ran} エポックで停止し、最良の重み(val_loss {best:.4f})に戻しています。{why}",
     )
 
 
@@ -289,7 +394,13 @@ def _scores_verdict(ev: Evidence, ref: list[float], lang: str) -> tuple[bool, st
 
 
 # -- lr-schedule ----------------------------------------------------------------------------------
-STEPS = [0, 500, 1000, 1500, 2000, 5000]
+# Where the learning rate is compared: dense enough that a staircase at any half step or a
+# piecewise look-alike that agrees at round numbers is told apart from a smooth decay.
+STEPS = sorted(
+    {0, 1, 2, 10, 99, 100, 250, 333, 499, 500, 501, 750, 999, 1000, 1001, 1250, 1500, 1750}
+    | set(range(2000, 10001, 250))
+    | {2222, 3333, 4444, 6789, 9999}
+)
 
 
 def judge_lr(ev: Evidence, ctx: Context) -> Verdicts:
@@ -409,7 +520,18 @@ def judge_lr(ev: Evidence, ctx: Context) -> Verdicts:
             ": staircase=True makes it drop in steps; the task wants a smooth decay",
             "。staircase=True だと階段状に下がります。課題は滑らかな減衰です",
         )
-    out["smooth"] = (same_ratio(1500) and same_ratio(500), msg)
+    off = [s for s in STEPS if not same_ratio(s)]
+    if off and same_ratio(1500) and same_ratio(500):  # agrees at round steps only
+        r_off, q_off = ratio(off[0])
+        shown = "?" if r_off is None else f"{r_off:.4g}"
+        msg = tr(
+            lang,
+            f"lr at step {off[0]} is {shown} x the initial rate (wanted {q_off:.4g}): the "
+            "schedule only agrees at some steps; use a smooth ExponentialDecay",
+            f"ステップ {off[0]} の学習率は初期値の {shown} 倍です(期待値 {q_off:.4g})。"
+            "一部のステップでしか一致しません。滑らかな ExponentialDecay を使ってください",
+        )
+    out["smooth"] = (not off, msg)
     return out
 
 

@@ -232,7 +232,7 @@ TABLE = [
     row("patch_serialize.py", FAST, 80, SGD),
     row("forged_custom_model.py", "compile-multiclass", 80, SGD),
     row("graph_side_effect.py", "binary-classifier", 0, r"operations with side effects: WriteFile"),
-    row("forged_fit_report.py", "fit-validation", 0, r"recorded model\.fit calls"),
+    row("forged_fit_report.py", "fit-validation", 0, r"earlier fit call"),
     # 10.-12. isolation
     row(
         "read_secrets.py",
@@ -251,6 +251,16 @@ TABLE = [
     row("unsafe_lambda_save.py", "compile-multiclass", 0, r"cannot be loaded safely"),
     row("unsafe_config.py", "compile-multiclass", 0, r"cannot be loaded safely"),
     row("tfsm_gadget.py", "compile-multiclass", 0, r"cannot be loaded safely"),
+    # round 2: forged and too-little training
+    row("mutate_fit_record.py", "fit-validation", 30, r"epochs 1"),
+    row("backup_and_restore.py", "fit-validation", 0, r"uses callback BackupAndRestore"),
+    row("pretrained_lr0.py", "binary-classifier", 80, r"held-out accuracy"),
+    row("code_swap.py", "compile-multiclass", 80, SGD),
+    row("thread_patch.py", "compile-multiclass", 0, r"still running"),
+    row("stop_by_epochs.py", "fit-validation", 55, r"epochs 1"),
+    row("zero_class_weights.py", "fit-validation", 55, r"class_weight"),
+    row("staircase_half.py", FAST, 80, r"only agrees at some steps"),
+    row("piecewise_lookalike.py", FAST, 80, r"only agrees at some steps"),
 ]
 
 
@@ -291,7 +301,7 @@ def test_every_case_is_in_the_table_and_states_its_outcome() -> None:
 
 @pytest.mark.parametrize(
     ("task", "field"),
-    [("compile-multiclass", "returned_error"), ("fit-validation", "trained_error")],
+    [("compile-multiclass", "returned_error")],
 )
 def test_inspector_runs_no_code_from_a_malicious_model(
     env: Env, tmp_path: Path, task: str, field: str

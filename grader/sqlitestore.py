@@ -20,7 +20,10 @@ class SqliteStore(ABC):
     def _open(self, path: Path, migrations: list[str], timeout: float, *pragmas: str) -> None:
         """Connect (autocommit: transactions are explicit), WAL, foreign keys, then migrate."""
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"{path.parent}: cannot create the folder ({e.strerror})") from None
         try:
             self.db = sqlite3.connect(
                 path, timeout=timeout, isolation_level=None, check_same_thread=False

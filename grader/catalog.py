@@ -176,14 +176,12 @@ def cache_key(root: Path) -> str:
 
 def open_course(root: Path, cache_dir: Path | None) -> Course:
     """The course at root, from the cache when its files have not changed (else validated)."""
-    from grader import course as validating
-
     if cache_dir is None:
-        return validating.load_course(root)
+        return _validate(root)
     try:
         key = cache_key(root)
     except OSError:
-        return validating.load_course(root)
+        return _validate(root)
     path = cache_dir / f"course-{key[:24]}.json"
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
@@ -192,7 +190,7 @@ def open_course(root: Path, cache_dir: Path | None) -> Course:
             return Course(root, units, saved["data"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    course = validating.load_course(root)
+    course = _validate(root)
     data = {"key": key, "units": [[u.kind, u.ref] for u in course.units], "data": course.data}
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -202,3 +200,9 @@ def open_course(root: Path, cache_dir: Path | None) -> Course:
     except OSError:
         pass  # a cache that cannot be written only costs time
     return course
+
+
+def _validate(root: Path) -> Course:
+    from grader.course import load_course  # pydantic and YAML: only when the cache misses
+
+    return load_course(root)

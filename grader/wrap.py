@@ -66,29 +66,46 @@ def _phrase_starts(text: str) -> frozenset[int]:
 
 def break_points(text: str, protected: Iterable[tuple[int, int]] = ()) -> list[int]:
     """Indices where a new line may start (never 0 or len(text))."""
-    blocked = [(a, b) for a, b in protected] + [m.span() for m in _BACKTICKS.finditer(text)]
+    return list(_break_points(text, tuple(protected)))
+
+
+@lru_cache(maxsize=4096)
+def _break_points(text: str, protected: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
+    n = len(text)
+    inside = [False] * (n + 1)
+    for a, b in (*protected, *(m.span() for m in _BACKTICKS.finditer(text))):
+        for i in range(a + 1, b):
+            inside[i] = True
+    wide = [is_wide(ch) for ch in text]
+    if not any(wide):  # Latin text: after each run of spaces, as rich does
+        return tuple(
+            i
+            for m in _SPACES.finditer(text)
+            if m.start() > 0
+            and (i := m.end()) < n
+            and not inside[i]
+            and text[i] not in NO_START
+            and text[m.start() - 1] not in NO_END
+        )
     phrases = _phrase_starts(text)
     points = []
-    for i in range(1, len(text)):
+    last = -1  # the last non-space character before i
+    for i in range(1, n):
+        if not text[i - 1].isspace():
+            last = i - 1
         ch = text[i]
-        if ch.isspace() or ch in NO_START or any(a < i < b for a, b in blocked):
+        if ch.isspace() or ch in NO_START or inside[i] or last < 0 or text[last] in NO_END:
             continue
-        last = i - 1
-        while last >= 0 and text[last].isspace():
-            last -= 1
-        if last < 0 or text[last] in NO_END:
-            continue
-        prev = text[last]
         spaced = last < i - 1
-        if not is_wide(prev) and not is_wide(ch):
+        if not wide[last] and not wide[i]:
             if spaced:
                 points.append(i)  # a space between Latin words
             continue
-        if spaced and prev.isdigit() and is_wide(ch):
+        if spaced and text[last].isdigit() and wide[i]:
             continue  # a number and its counter: `20 個`, `1 バッチ`
         if i in phrases or (spaced and last + 1 in phrases):
             points.append(i)
-    return points
+    return tuple(points)
 
 
 def divide(text: str, width: int, points: list[int], fold: bool = True) -> list[int]:
@@ -107,6 +124,11 @@ def divide(text: str, width: int, points: list[int], fold: bool = True) -> list[
             offsets.append(start)
         if need <= width or not fold:
             used = cell_len(chunk)
+            continue
+        inner = [m.end() for m in _SPACES.finditer(chunk) if 0 < m.start() and m.end() < len(chunk)]
+        if inner:  # inline code wider than a line: at its own spaces first, then folded
+            offsets.extend(start + o for o in divide(chunk, width, inner, fold))
+            used = cell_len(text[max(start, offsets[-1] if offsets else 0) : end])
             continue
         pieces = chop_cells(chunk, width)
         pos = start

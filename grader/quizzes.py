@@ -305,7 +305,13 @@ def check(shown: Shown, answers: list[str]) -> Verdict:
         ok = abs(value - item.answer) <= item.tolerance + 1e-12
         note = next((m.explanation for m in item.mistakes if abs(m.value - value) <= 1e-12), "")
         return Verdict(
-            item.id, ok, f"{value:g}", _explain(note, item), f"{item.answer:g}", (), _explain(note, item)
+            item.id,
+            ok,
+            f"{value:g}",
+            _explain(note, item),
+            f"{item.answer:g}",
+            (),
+            _explain(note, item),
         )
     if isinstance(item, TrueFalseItem):
         word = _norm(" ".join(answers))

@@ -52,9 +52,30 @@ def _markdown_class() -> Any:
             super().__init__(justify)
             self.content = WrapText("", justify=justify)
 
+    class ListItem(md.ListItem):
+        """rich's list item, without padding every line to the full width with spaces."""
+
+        def render_bullet(self, console: Console, options: ConsoleOptions) -> Any:
+            yield from self._hang(console, options, " • ", 3)
+
+        def render_number(
+            self, console: Console, options: ConsoleOptions, number: int, last_number: int
+        ) -> Any:
+            width = len(str(last_number)) + 2
+            yield from self._hang(console, options, f"{number}".rjust(width - 1) + " ", width)
+
+        def _hang(self, console: Console, options: ConsoleOptions, label: str, width: int) -> Any:
+            inner = options.update(width=options.max_width - width)
+            lines = console.render_lines(self.elements, inner, style=self.style, pad=False)
+            for n, line in enumerate(lines):
+                yield Segment(label if n == 0 else " " * width)
+                yield from line
+                yield Segment.line()
+
     class Markdown(md.Markdown):
         elements = {
             **md.Markdown.elements,
+            "list_item_open": ListItem,
             "paragraph_open": Paragraph,
             "heading_open": Heading,
             "td_open": Cell,

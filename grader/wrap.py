@@ -125,7 +125,7 @@ def divide(text: str, width: int, points: list[int], fold: bool = True) -> list[
         if need <= width or not fold:
             used = cell_len(chunk)
             continue
-        inner = [m.end() for m in _SPACES.finditer(chunk) if 0 < m.start() and m.end() < len(chunk)]
+        inner = [m.end() for m in _SPACES.finditer(chunk) if m.start() > 0 and m.end() < len(chunk)]
         if inner:  # inline code wider than a line: at its own spaces first, then folded
             offsets.extend(start + o for o in divide(chunk, width, inner, fold))
             used = cell_len(text[max(start, offsets[-1] if offsets else 0) : end])

@@ -343,7 +343,7 @@ def _explain(specific: str, item: AnyItem) -> str:
 
 # A choice's explanation written for whoever picked it; shown for a missed choice, it must not
 # open with "Correct" (the learner was not).
-_PRAISE = re.compile(r"^\s*(正解です[。！!]?|正解[。：:]|Correct(ly)?[.!:,]?)\s*")
+_PRAISE = re.compile(r"^\s*(正解です[。！!]?|正解[。：:]|(Correct|Right)[.!:,])\s*")
 
 
 def _clean_notes(notes: list[Note]) -> tuple[Note, ...]:

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.theme import Theme
 
 from grader.messages import msg
-from grader.wrap import NOBREAK_STYLE, WrapText, as_wrap
+from grader.wrap import NOBREAK_STYLE, WrapText, as_wrap, is_wide
 
 if TYPE_CHECKING:
     from grader.grading import GradeResult
@@ -88,7 +88,25 @@ def _markdown_class() -> Any:
 def markdown(text: str) -> RenderableType:
     """Markdown rendered like a lesson: phrase-aware wrapping, code stays whole."""
     return _markdown_class()(  # type: ignore[no-any-return]
-        text, code_theme="monokai", justify="default"
+        join_japanese_lines(text), code_theme="monokai", justify="default"
+    )
+
+
+def join_japanese_lines(text: str) -> str:
+    """Undo source line breaks between two Japanese characters (outside code fences).
+
+    Markdown turns such a break into a space, which Japanese text does not have."""
+    parts = re.split(r"(^```.*?^```[^\n]*$)", text, flags=re.MULTILINE | re.DOTALL)
+    for n in range(0, len(parts), 2):
+        parts[n] = _join(parts[n])
+    return "".join(parts)
+
+
+def _join(text: str) -> str:
+    return re.sub(
+        r"(?<=.)\n[ \t]*(?=.)",
+        lambda m: "" if is_wide(text[m.start() - 1]) and is_wide(text[m.end()]) else m.group(),
+        text,
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -159,6 +158,8 @@ class Session:
         target = self.workspace_file(exercise_id)
         written = False
         if force or not target.exists():
+            import shutil
+
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(self.course.exercise_dir(exercise_id) / "starter.py", target)

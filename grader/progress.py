@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -96,6 +95,8 @@ class Store(SqliteStore):
         rows = self._query("SELECT value FROM meta WHERE key = 'learner_id'")
         if rows:
             return str(rows[0][0])
+        import uuid  # only the first time a learner answers
+
         with self.transaction() as db:
             db.execute("INSERT OR IGNORE INTO meta VALUES ('learner_id', ?)", (uuid.uuid4().hex,))
         return str(self._query("SELECT value FROM meta WHERE key = 'learner_id'")[0][0])

@@ -72,9 +72,17 @@ def _markdown_class() -> Any:
                 yield from line
                 yield Segment.line()
 
+    class CodeBlock(md.CodeBlock):
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> Any:
+            if console.color_system is None:  # no colours to show: skip Pygments' lexing
+                self.lexer_name = "text"
+            yield from super().__rich_console__(console, options)
+
     class Markdown(md.Markdown):
         elements = {
             **md.Markdown.elements,
+            "fence": CodeBlock,
+            "code_block": CodeBlock,
             "list_item_open": ListItem,
             "paragraph_open": Paragraph,
             "heading_open": Heading,

@@ -51,7 +51,7 @@ def _parser() -> Any:
 @lru_cache(maxsize=4096)
 def _phrase_starts(text: str) -> frozenset[int]:
     """Where BudouX starts a phrase; a start on a space moves past the spaces."""
-    if not any(is_wide(ch) for ch in text):
+    if text.isascii() or not any(is_wide(ch) for ch in text):
         return frozenset()
     starts: set[int] = set()
     pos = 0
@@ -76,7 +76,7 @@ def _break_points(text: str, protected: tuple[tuple[int, int], ...]) -> tuple[in
     for a, b in (*protected, *(m.span() for m in _BACKTICKS.finditer(text))):
         for i in range(a + 1, b):
             inside[i] = True
-    wide = [is_wide(ch) for ch in text]
+    wide = [False] * n if text.isascii() else [is_wide(ch) for ch in text]
     if not any(wide):  # Latin text: after each run of spaces, as rich does
         return tuple(
             i
@@ -171,8 +171,11 @@ class WrapText(Text):
             if "\t" in line:
                 line.expand_tabs(tab_size)
             plain = line.plain
-            points = break_points(plain, _protected(line))
-            new_lines = line.divide(divide(plain, width, points, wrap_overflow == "fold"))
+            if cell_len(plain) <= width:
+                new_lines = Lines([line])  # the common case: nothing to break
+            else:
+                points = break_points(plain, _protected(line))
+                new_lines = line.divide(divide(plain, width, points, wrap_overflow == "fold"))
             for part in new_lines:
                 part.rstrip()
             new_lines.justify(console, width, justify=wrap_justify, overflow=wrap_overflow)

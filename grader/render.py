@@ -139,7 +139,10 @@ def sections(text: str) -> list[str]:
         elif not fenced and _SECTION.match(line) and pos:
             cuts.append(pos)
         pos += len(line)
-    return [text[a:b] for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
+    parts = [text[a:b] for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
+    if len(parts) > 1 and len([x for x in parts[0].splitlines() if x.strip()]) <= 1:
+        parts[:2] = [parts[0] + parts[1]]  # the title alone is not a screen
+    return parts
 
 
 def lesson(out: Console, text: str, more: Callable[[int, int], bool] | None = None) -> bool:

@@ -510,3 +510,31 @@ def test_file_system_refusals_are_located_errors(
     assert result.output == message.format(home=learn_env, tmp=tmp_path)
     assert result.exit_code != 0
     assert not isinstance(result.exception, OSError)
+
+
+def test_cached_course_is_read_without_pydantic_or_yaml(tmp_path: Path) -> None:
+    code = (
+        "import sys\nfrom grader.cli import main\n"
+        "try:\n    main(['--lang', 'en', 'lesson', 'training-basics'])\nexcept SystemExit:\n"
+        "    pass\n"
+        "print('LOADED', sorted(m for m in ('pydantic', 'yaml', 'fsrs') if m in sys.modules))\n"
+    )
+    env = {**this_checkout(), "LEARN_HOME": str(tmp_path / "home")}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        ).stdout.splitlines()[-1]
+        for _ in range(2)
+    ]
+    assert runs == ["LOADED ['pydantic', 'yaml']", "LOADED []"]
+
+
+def test_course_cache_follows_the_files(runner: CliRunner, course_copy: Path) -> None:
+    args = ["--course", str(course_copy), "--lang", "en", "quiz", "training-basics", "--json"]
+    assert json.loads(runner.invoke(main, args).output)["items"]
+    quiz = course_copy / "quizzes" / "en" / "training-basics.yaml"
+    quiz.write_text(quiz.read_text().replace("schema: 1", "schema: 1\nbogus: 2", 1))
+    broken = runner.invoke(main, args)
+    assert broken.exit_code == 1
+    assert broken.output.startswith("Error: quizzes/en/training-basics.yaml:")
+    assert "bogus" in broken.output

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType
-from rich.segment import Segment
+from rich.segment import Segment, Segments
 from rich.style import Style
 from rich.table import Table
 from rich.theme import Theme
@@ -149,18 +149,20 @@ def lesson(out: Console, text: str, more: Callable[[int, int], bool] | None = No
     """Print a lesson; with `more`, a lesson taller than the screen goes one section at a time,
     asking more(n, total) before each next one. True when the learner reached the end."""
     parts = sections(text)
-    if more is None or len(parts) == 1 or _height(out, text) <= out.height:
+    if more is None or len(parts) == 1:
         out.print(markdown(text))
         return True
-    for n, part in enumerate(parts, start=1):
-        out.print(markdown(part))
-        if n < len(parts) and not more(n, len(parts)):
+    screens = [out.render_lines(markdown(part), out.options, pad=False) for part in parts]
+    if sum(len(lines) for lines in screens) <= out.height:
+        out.print(markdown(text))
+        return True
+    for n, lines in enumerate(screens, start=1):
+        if n > 1:
+            out.print()
+        out.print(Segments(segment for line in lines for segment in (*line, Segment.line())))
+        if n < len(screens) and not more(n, len(screens)):
             return False
     return True
-
-
-def _height(out: Console, text: str) -> int:
-    return len(out.render_lines(markdown(text), out.options, pad=False))
 
 
 class Hanging:
@@ -211,7 +213,13 @@ def verdict(out: Console, v: Verdict, lang: str) -> None:
 
 def verdict_json(v: Verdict) -> str:
     return json.dumps(
-        {"item": v.item_id, "correct": v.correct, "answer": v.answer, "explanation": v.explanation},
+        {
+            "item": v.item_id,
+            "correct": v.correct,
+            "answer": v.answer,
+            "correct_answer": v.key,
+            "explanation": v.explanation,
+        },
         ensure_ascii=False,
     )
 

@@ -538,3 +538,18 @@ def test_course_cache_follows_the_files(runner: CliRunner, course_copy: Path) ->
     assert broken.exit_code == 1
     assert broken.output.startswith("Error: quizzes/en/training-basics.yaml:")
     assert "bogus" in broken.output
+
+
+def test_next_writes_a_missing_starter_of_a_started_exercise(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    learn(runner, "next")
+    answer_all(runner, "training-basics")
+    learn(runner, "next")
+    starter = tmp_path / "ws" / "compile-multiclass.py"
+    starter.unlink()
+    again = learn(runner, "next")
+    assert f"Starter written to {starter}" in flat(again.output)
+    assert starter.is_file()
+    kept = learn(runner, "next")
+    assert f"You started this exercise; your file is {starter}" in flat(kept.output)

@@ -14,7 +14,7 @@ from grader.messages import msg
 
 if TYPE_CHECKING:
     from grader.learner import Session
-    from grader.quizzes import Verdict
+    from grader.quizzes import Shown, Verdict
 
 
 class LearnException(click.ClickException):
@@ -34,9 +34,48 @@ class Group(click.Group):
             if isinstance(e, ContentError) and ctx.invoked_subcommand == "submit":
                 code = 2  # a broken exercise means the submission could not be graded
             raise LearnException(str(e), code) from None
+        except OSError as e:  # a file system refusal nobody foresaw: say where, no traceback
+            where = f"{e.filename}: " if e.filename else ""
+            raise LearnException(f"{where}{e.strerror or e}", 1) from None
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Every subcommand also takes the shared options (`learn next --lang en`)."""
+        cmd.params.extend(shared_options())
+        super().add_command(cmd, name)
 
 
-pass_opts = click.make_pass_decorator(dict)
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None:
+        ctx.ensure_object(dict)[param.name or ""] = value
+    return value
+
+
+def shared_options(group: bool = False) -> list[click.Option]:
+    """--course, --lang, --workspace, read into one dict whether given before or after the
+    subcommand. Environment variables are read by the group only, so that LEARN_COURSE never
+    overrides `learn --course X next`."""
+    return [
+        click.Option(
+            ["--course"],
+            envvar="LEARN_COURSE" if group else None,
+            help="Course directory (default: bundled).",
+            callback=_remember,
+            expose_value=False,
+        ),
+        click.Option(
+            ["--lang"],
+            type=click.Choice(["ja", "en"]),
+            help="Language of lessons and quizzes.",
+            callback=_remember,
+            expose_value=False,
+        ),
+        click.Option(
+            ["--workspace"],
+            help="Folder for exercise files (default: the one you used last).",
+            callback=_remember,
+            expose_value=False,
+        ),
+    ]
 
 
 def session(ctx: click.Context):  # type: ignore[no-untyped-def]
@@ -45,19 +84,19 @@ def session(ctx: click.Context):  # type: ignore[no-untyped-def]
     o = ctx.find_object(dict)
     assert o is not None
     if "session" not in o:
-        o["session"] = Session.open(o["course"], o["lang"], o["workspace"])
+        o["session"] = Session.open(o.get("course"), o.get("lang"), o.get("workspace"))
     return o["session"]
 
 
 @click.group(cls=Group)
-@click.option("--course", envvar="LEARN_COURSE", help="Course directory (default: bundled).")
-@click.option("--lang", type=click.Choice(["ja", "en"]), help="Language of lessons and quizzes.")
-@click.option("--workspace", help="Folder for exercise files (default: ./learn-workspace).")
 @click.version_option(package_name="learn-keras")
 @click.pass_context
-def main(ctx: click.Context, course: str | None, lang: str | None, workspace: str | None) -> None:
+def main(ctx: click.Context) -> None:
     """A terminal course on training Keras models."""
-    ctx.obj = {"course": course, "lang": lang, "workspace": workspace}
+    ctx.ensure_object(dict)
+
+
+main.params.extend(shared_options(group=True))
 
 
 @main.command("next")
@@ -66,40 +105,80 @@ def main(ctx: click.Context, course: str | None, lang: str | None, workspace: st
     default=None,
     help="Ask quiz items at a prompt (default: when stdin is a terminal).",
 )
+@click.option(
+    "--pager/--no-pager",
+    default=None,
+    help="A long lesson one section per screen (default: in a terminal).",
+)
+@click.option("--skip", is_flag=True, help="Move on from the exercise you started.")
 @click.pass_context
-def next_(ctx: click.Context, interactive: bool | None) -> None:
+def next_(ctx: click.Context, interactive: bool | None, pager: bool | None, skip: bool) -> None:
     """Continue where you stopped: the next lesson, quiz or exercise."""
     s = session(ctx)
     out = render.console()
     unit = s.next_unit()
+    if unit is not None and skip and unit.kind == "exercise" and s.started(unit):
+        s.skip(unit)
+        render.say(out, msg(s.lang, "skipped", ex=unit.ref))
+        unit = s.next_unit()
     if unit is None:
-        click.echo(msg(s.lang, "course_done"))
+        render.say(out, msg(s.lang, "course_done"))
         pending = s.pending_exercises()
         if pending:
-            click.echo(msg(s.lang, "pending", names=", ".join(pending)))
+            render.say(out, msg(s.lang, "pending", names=", ".join(pending)))
         return
     if unit.kind == "lesson":
-        render.lesson(out, s.lesson_text(unit.ref))
-        s.finish_lesson(unit.ref)
-        click.echo(msg(s.lang, "lesson_done"))
+        _show_lesson(ctx, unit.ref, pager, done_message=True)
     elif unit.kind == "quiz":
         if interactive is None:
             interactive = sys.stdin.isatty()
         _run_quiz(ctx, unit.ref, interactive)
     else:
+        resumed = s.started(unit)
         path, written = s.start_exercise(unit.ref)
-        click.echo(s.course.exercise(unit.ref).instructions.get(s.lang).rstrip())
-        click.echo()
-        key = "starter_written" if written else "starter_kept"
-        click.echo(msg(s.lang, key, path=path, ex=unit.ref))
+        out.print(render.markdown(s.instructions(unit.ref)))
+        out.print()
+        key = "exercise_resume" if resumed and not written else _starter_key(written)
+        render.say(out, msg(s.lang, key, path=path, ex=unit.ref))
 
 
-def ask(s: Session, item_id: str) -> Verdict:
+def _starter_key(written: bool) -> str:
+    return "starter_written" if written else "starter_kept"
+
+
+def _show_lesson(ctx: click.Context, ref: str, pager: bool | None, done_message: bool) -> None:
+    """Render a lesson (paged in a terminal); it is done only when the learner reaches its end."""
+    s = session(ctx)
+    out = render.console()
+    if pager is None:
+        pager = sys.stdin.isatty() and sys.stdout.isatty()
+
+    def more(n: int, total: int) -> bool:
+        try:
+            reply = click.prompt(
+                msg(s.lang, "page", n=n, total=total),
+                default="",
+                show_default=False,
+                prompt_suffix="",
+            )
+        except click.Abort:
+            return False
+        return not reply.strip().lower().startswith("q")
+
+    if render.lesson(out, s.lesson_text(ref), more if pager else None):
+        s.finish_lesson(ref)
+        if done_message:
+            render.say(out, msg(s.lang, "lesson_done"))
+    else:
+        render.say(out, msg(s.lang, "lesson_paused"))
+
+
+def ask(s: Session, item_id: str, shown: Shown | None = None) -> Verdict:
     """Prompt until the answer can be understood; record and return its verdict."""
     while True:
         raw = click.prompt(msg(s.lang, "prompt"), prompt_suffix=": ")
         try:
-            return s.answer(item_id, raw.split() or [raw])
+            return s.answer(item_id, raw.split() or [raw], shown)
         except ContentError:
             raise
         except LearnError as e:
@@ -116,17 +195,16 @@ def _run_quiz(ctx: click.Context, lesson: str, interactive: bool) -> None:
     if not interactive:
         first = todo[0]
         render.item(out, first, s.lang, f"{total - len(todo) + 1}/{total}")
-        click.echo(msg(s.lang, "answer_with", item=first.item.id))
+        render.say(out, msg(s.lang, "answer_with", item=first.item.id))
         return
-    right = 0
     for n, shown in enumerate(todo, start=total - len(todo) + 1):
         render.item(out, shown, s.lang, f"{n}/{total}")
-        verdict = ask(s, shown.item.id)
+        verdict = ask(s, shown.item.id, shown)
         render.verdict(out, verdict, s.lang)
-        right += verdict.correct
-        click.echo()
-    click.echo(msg(s.lang, "score", right=right, total=len(todo)))
-    click.echo(msg(s.lang, "quiz_done"))
+        out.print()
+    right, total = s.quiz_score(lesson)  # the whole quiz, also after a resumed session
+    render.say(out, msg(s.lang, "score", right=right, total=total))
+    render.say(out, msg(s.lang, "quiz_done"))
 
 
 @main.command()
@@ -142,19 +220,18 @@ def status(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(render.status_json(rows))
     else:
-        render.status_table(render.console(), rows, s.course.spec.title.get(s.lang))
+        render.status_table(render.console(), rows, s.course.title(s.lang))
         click.echo(msg(s.lang, "due", n=due))
 
 
 @main.command()
 @click.argument("lesson_id")
+@click.option("--pager/--no-pager", default=None, help="One section per screen in a terminal.")
 @click.pass_context
-def lesson(ctx: click.Context, lesson_id: str) -> None:
+def lesson(ctx: click.Context, lesson_id: str, pager: bool | None) -> None:
     """Show one lesson."""
-    s = session(ctx)
-    ref = s.course.unit(f"lesson:{lesson_id}").ref
-    render.lesson(render.console(), s.lesson_text(ref))
-    s.finish_lesson(ref)
+    ref = session(ctx).course.unit(f"lesson:{lesson_id}").ref
+    _show_lesson(ctx, ref, pager, done_message=False)
 
 
 @main.command()
@@ -220,7 +297,7 @@ def validate(ctx: click.Context, course_dir: str | None, grade: bool) -> None:
     """Check every file of a course; report each problem with file:line and field."""
     from grader.validate import validate_course
 
-    problems = validate_course(course_dir or ctx.obj["course"], grade=grade)
+    problems = validate_course(course_dir or ctx.obj.get("course"), grade=grade)
     for p in problems:
         click.echo(p)
     if problems:
@@ -235,12 +312,11 @@ def validate(ctx: click.Context, course_dir: str | None, grade: bool) -> None:
 def start(ctx: click.Context, exercise_id: str, force: bool) -> None:
     """Write an exercise's starter file into your workspace."""
     s = session(ctx)
+    out = render.console()
     path, written = s.start_exercise(exercise_id, force)
-    click.echo(s.course.exercise(exercise_id).instructions.get(s.lang).rstrip())
-    click.echo()
-    click.echo(
-        msg(s.lang, "starter_written" if written else "starter_kept", path=path, ex=exercise_id)
-    )
+    out.print(render.markdown(s.instructions(exercise_id)))
+    out.print()
+    render.say(out, msg(s.lang, _starter_key(written), path=path, ex=exercise_id))
 
 
 @main.command()
@@ -249,11 +325,11 @@ def start(ctx: click.Context, exercise_id: str, force: bool) -> None:
 def hint(ctx: click.Context, exercise_id: str) -> None:
     """Reveal the next hint for an exercise (one more each time)."""
     s = session(ctx)
+    out = render.console()
     hints, new = s.reveal_hint(exercise_id)
-    for n, text in enumerate(hints, 1):
-        click.echo(f"{n}. {text}")
+    render.numbered(out, hints)
     if not new:
-        click.echo(msg(s.lang, "no_hints"))
+        render.say(out, msg(s.lang, "no_hints"))
 
 
 @main.command()
@@ -263,17 +339,19 @@ def hint(ctx: click.Context, exercise_id: str) -> None:
 @click.pass_context
 def submit(ctx: click.Context, exercise_id: str, file: str | None, as_json: bool) -> None:
     """Grade your solution; exit 0 for full marks, 1 for less, 2 when it could not be graded."""
+    s = session(ctx)
+    path, source = s.submission(exercise_id, file)  # a wrong argument fails before TensorFlow
     from grader.grading import warm_sandbox
 
-    with warm_sandbox() as sandbox:  # TensorFlow loads in the zygote while the course loads here
-        s = session(ctx)
+    with warm_sandbox() as sandbox:
         out = render.console()
         if as_json:
-            result = s.submit(exercise_id, file, sandbox)
+            result = s.grade(exercise_id, path, source, sandbox)
             click.echo(json.dumps(result.to_gradescope(), ensure_ascii=False, indent=2))
         else:
-            with out.status(msg(s.lang, "grading", ex=exercise_id)):
-                result = s.submit(exercise_id, file, sandbox)
+            render.say(out, msg(s.lang, "submit_file", path=path))
+            with out.status(msg(s.lang, "grading", ex=exercise_id, path=path.name)):
+                result = s.grade(exercise_id, path, source, sandbox)
             render.grade_result(out, result, s.lang)
     ctx.exit(0 if result.full_marks else 1)
 

@@ -80,8 +80,9 @@ def review(ctx: click.Context, limit: int, as_json: bool, interactive: bool | No
     out = render.console()
     right = 0
     for n, d in enumerate(report.items, start=1):
-        render.item(out, s.shown_item(d.item_id), s.lang, f"{n}/{len(report.items)}")
-        verdict = ask(s, d.item_id)
+        shown = s.shown_item(d.item_id, review=True)  # a new order each review
+        render.item(out, shown, s.lang, f"{n}/{len(report.items)}")
+        verdict = ask(s, d.item_id, shown)
         render.verdict(out, verdict, s.lang)
         right += verdict.correct
         click.echo()

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from grader.errors import ContentError, UsageError
+from grader.catalog import Course, Unit, bundled_course, course_root
+from grader.errors import ContentError
 from grader.exercises import ExerciseSpec, Text
 from grader.quizzes import AnyItem, QuizFile
 from grader.yamlsource import load_model
 
+__all__ = ["Course", "CourseFile", "Unit", "bundled_course", "course_root", "load_course"]
 LANGS = ("ja", "en")
-Kind = Literal["lesson", "quiz", "exercise"]
 
 
 class UnitSpec(BaseModel):
@@ -42,91 +41,6 @@ class CourseFile(BaseModel):
     units: list[UnitSpec] = Field(min_length=1)
 
 
-@dataclass(frozen=True)
-class Unit:
-    kind: Kind
-    ref: str
-
-    @property
-    def id(self) -> str:
-        return f"{self.kind}:{self.ref}"
-
-
-@dataclass
-class Course:
-    root: Path
-    spec: CourseFile
-    units: list[Unit]
-    quizzes: dict[str, dict[str, QuizFile]] = field(default_factory=dict)  # lesson -> lang -> quiz
-    exercises: dict[str, ExerciseSpec] = field(default_factory=dict)
-
-    @property
-    def id(self) -> str:
-        return self.spec.id
-
-    def lesson_path(self, lesson: str, lang: str) -> Path:
-        return self.root / "lessons" / lang / f"{lesson}.md"
-
-    def lesson_title(self, lesson: str, lang: str) -> str:
-        try:
-            for line in self.lesson_path(lesson, lang).read_text(encoding="utf-8").splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-        except OSError:
-            pass
-        return lesson
-
-    def unit(self, unit_id: str) -> Unit:
-        for u in self.units:
-            if unit_id in (u.id, u.ref) or unit_id == f"{u.kind}/{u.ref}":
-                return u
-        raise UsageError(f"unknown unit {unit_id!r}; see `learn status` for the unit ids")
-
-    def units_matching(self, name: str) -> list[Unit]:
-        found = [u for u in self.units if name in (u.id, u.ref)]
-        if not found:
-            raise UsageError(f"unknown unit {name!r}; see `learn status` for the unit ids")
-        return found
-
-    def quiz(self, lesson: str, lang: str) -> QuizFile:
-        if lesson not in self.quizzes:
-            raise UsageError(f"unknown quiz {lesson!r}")
-        return self.quizzes[lesson][lang]
-
-    def item(self, item_id: str, lang: str) -> AnyItem:
-        lesson = item_id.split("/", 1)[0]
-        if lesson in self.quizzes:
-            for item in self.quizzes[lesson][lang].items:
-                if item.id == item_id:
-                    return item
-        raise UsageError(f"unknown quiz item {item_id!r}")
-
-    def exercise(self, exercise_id: str) -> ExerciseSpec:
-        if exercise_id not in self.exercises:
-            known = ", ".join(self.exercises) or "none"
-            raise UsageError(f"unknown exercise {exercise_id!r} (known: {known})")
-        return self.exercises[exercise_id]
-
-    def exercise_dir(self, exercise_id: str) -> Path:
-        return self.root / "exercises" / exercise_id
-
-
-def bundled_course() -> Path:
-    """The course shipped with the package: the checkout itself, or the wheel's copy."""
-    pkg = Path(__file__).resolve().parent
-    checkout = pkg.parent
-    if (checkout / "course.yaml").is_file() and (checkout / "lessons").is_dir():
-        return checkout
-    return pkg / "_course"
-
-
-def course_root(explicit: str | os.PathLike[str] | None) -> Path:
-    root = Path(explicit) if explicit else bundled_course()
-    if not (root / "course.yaml").is_file():
-        raise UsageError(f"{root}: not a course (no course.yaml)")
-    return root
-
-
 def _collect(problems: list[str], fn, *args):  # type: ignore[no-untyped-def]
     try:
         return fn(*args)
@@ -147,7 +61,8 @@ def load_course(root: Path) -> Course:
         for k in ("lesson", "quiz", "exercise")
         if getattr(u, k)
     ]
-    course = Course(root, spec, units)
+    quizzes: dict[str, dict[str, QuizFile]] = {}
+    exercises: dict[str, ExerciseSpec] = {}
     seen: set[str] = set()
     for n, unit in enumerate(units):
         where = f"course.yaml: units[{n}]"
@@ -156,18 +71,18 @@ def load_course(root: Path) -> Course:
         seen.add(unit.id)
         if unit.kind == "lesson":
             for lang in LANGS:
-                path = course.lesson_path(unit.ref, lang)
+                path = root / "lessons" / lang / f"{unit.ref}.md"
                 if not path.is_file():
                     problems.append(f"{where}: lesson file lessons/{lang}/{unit.ref}.md is missing")
         elif unit.kind == "quiz":
-            course.quizzes[unit.ref] = {}
+            quizzes[unit.ref] = {}
             for lang in LANGS:
                 display = f"quizzes/{lang}/{unit.ref}.yaml"
                 quiz = _collect(problems, load_model, QuizFile, root / display, display)
                 if quiz is not None:
                     _check_quiz(quiz, unit.ref, lang, display, spec, problems)
-                    course.quizzes[unit.ref][lang] = quiz
-            _check_translations(course.quizzes[unit.ref], unit.ref, problems)
+                    quizzes[unit.ref][lang] = quiz
+            _check_translations(quizzes[unit.ref], unit.ref, problems)
         else:
             display = f"exercises/{unit.ref}/exercise.yaml"
             ex = _collect(problems, load_model, ExerciseSpec, root / display, display)
@@ -177,10 +92,20 @@ def load_course(root: Path) -> Course:
                 for name in ("starter.py", "reference.py"):
                     if not (root / "exercises" / unit.ref / name).is_file():
                         problems.append(f"exercises/{unit.ref}/{name}: file not found")
-                course.exercises[unit.ref] = ex
+                exercises[unit.ref] = ex
     if problems:
         raise ContentError(problems)
-    return course
+    data: dict[str, Any] = {
+        "spec": _dump(spec),
+        "quizzes": {ref: {lg: _dump(q) for lg, q in by.items()} for ref, by in quizzes.items()},
+        "exercises": {ref: _dump(ex) for ref, ex in exercises.items()},
+    }
+    models = {"spec": spec, "quizzes": quizzes, "exercises": exercises}
+    return Course(root, units, data, models)
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json", by_alias=True, exclude_defaults=False)
 
 
 def _check_quiz(

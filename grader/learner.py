@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass
+import re
+import sqlite3
+from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.course import Course, Unit, course_root, load_course
+from grader.catalog import Course, Unit, course_root, open_course
 from grader.errors import UsageError
 from grader.progress import Store
-from grader.quizzes import AnyItem, Shown, Verdict, check, show
-from grader.settings import Settings, resolve
+from grader.settings import Settings, learn_home, resolve
 
 if TYPE_CHECKING:
     from grader.grading import GradeResult
+    from grader.quizzes import Shown, Verdict
     from grader.sandbox import Sandbox
 
 
@@ -37,14 +39,15 @@ class Session:
     @classmethod
     def open(cls, course_dir: str | None, lang: str | None, workspace: str | None) -> Session:
         root = course_root(course_dir)
-        course = load_course(root)
-        return cls(course, resolve(lang, workspace, course.spec.default_lang))
+        home = learn_home()
+        course = open_course(root, None if home.is_file() else home / "cache")
+        return cls(course, resolve(lang, workspace, course.default_lang))  # type: ignore[arg-type]
 
     @cached_property
     def store(self) -> Store:
-        from grader import review  # every answer also updates the review schedule
-
-        return review.install(Store(self.settings.progress_db(self.course.id)))
+        store = Store(self.settings.progress_db(self.course.id))
+        store.on_answer = _schedule  # every answer also updates the review schedule
+        return store
 
     @property
     def lang(self) -> str:
@@ -52,16 +55,24 @@ class Session:
 
     # -- navigation -------------------------------------------------------------------------
     def next_unit(self) -> Unit | None:
-        """The first lesson or quiz not done, or exercise not yet started."""
+        """The first unit not done; a started exercise counts unless it was skipped."""
         statuses = self.store.statuses()
         for unit in self.course.units:
             state = statuses.get(unit.id)
-            if unit.kind == "exercise":
-                if state is None:
-                    return unit
-            elif state != "done":
-                return unit
+            if state == "done" or (state == "started" and self.skipped(unit)):
+                continue
+            return unit
         return None
+
+    def started(self, unit: Unit) -> bool:
+        return self.store.statuses().get(unit.id) == "started"
+
+    def skipped(self, unit: Unit) -> bool:
+        return self.store.meta(f"skipped:{unit.id}") is not None
+
+    def skip(self, unit: Unit) -> None:
+        """Move on from a started exercise; `learn start` comes back to it."""
+        self.store.set_meta(f"skipped:{unit.id}", "1")
 
     def pending_exercises(self) -> list[str]:
         statuses = self.store.statuses()
@@ -76,7 +87,11 @@ class Session:
             return self.course.lesson_title(unit.ref, self.lang)
         if unit.kind == "quiz":
             return self.course.quiz(unit.ref, self.lang).title
-        return self.course.exercise(unit.ref).title.get(self.lang)
+        return str(self.course.data["exercises"][unit.ref]["title"][self.lang])
+
+    def instructions(self, exercise_id: str) -> str:
+        self.course.check_exercise(exercise_id)
+        return str(self.course.data["exercises"][exercise_id]["instructions"][self.lang])
 
     # -- lessons ----------------------------------------------------------------------------
     def lesson_text(self, lesson: str) -> str:
@@ -88,6 +103,8 @@ class Session:
 
     # -- quizzes ----------------------------------------------------------------------------
     def quiz_items(self, lesson: str) -> list[Shown]:
+        from grader.quizzes import show
+
         quiz = self.course.quiz(self.course.unit(f"quiz:{lesson}").ref, self.lang)
         learner = self.store.learner_id()
         return [show(item, learner) for item in quiz.items]
@@ -96,13 +113,25 @@ class Session:
         done = self.store.answered_items()
         return [s for s in self.quiz_items(lesson) if s.item.id not in done]
 
-    def shown_item(self, item_id: str) -> Shown:
-        item: AnyItem = self.course.item(item_id, self.lang)
-        return show(item, self.store.learner_id())
+    def quiz_score(self, lesson: str) -> tuple[int, int]:
+        """(right, total) over the whole quiz, by each item's latest answer."""
+        ids = [i.id for i in self.course.quiz(lesson, self.lang).items]
+        last = self.store.last_results()
+        return sum(last.get(i, False) for i in ids), len(ids)
 
-    def answer(self, item_id: str, answers: list[str]) -> Verdict:
+    def shown_item(self, item_id: str, review: bool = False) -> Shown:
+        """The item as this learner sees it; in a review, in a new order each time."""
+        from grader.quizzes import show
+
+        item = self.course.item(item_id, self.lang)
+        rounds = sum(1 for a in self.store.answers() if a[0] == item_id) if review else 0
+        return show(item, self.store.learner_id(), rounds)
+
+    def answer(self, item_id: str, answers: list[str], shown: Shown | None = None) -> Verdict:
         """Check and record one answer (nothing is stored when the answer is invalid)."""
-        shown = self.shown_item(item_id)
+        from grader.quizzes import check
+
+        shown = shown or self.shown_item(item_id)
         verdict = check(shown, answers)
         lesson = item_id.split("/", 1)[0]
         items = [i.id for i in self.course.quiz(lesson, self.lang).items]
@@ -112,18 +141,37 @@ class Session:
         return verdict
 
     # -- exercises --------------------------------------------------------------------------
+    @property
+    def workspace(self) -> Path:
+        """The chosen workspace, else the one this learner's exercises were written to."""
+        if self.settings.workspace_chosen:
+            return self.settings.workspace
+        saved = self.store.meta("workspace")
+        return Path(saved) if saved else self.settings.workspace
+
     def workspace_file(self, exercise_id: str) -> Path:
-        self.course.exercise(exercise_id)
-        return self.settings.workspace / f"{exercise_id}.py"
+        self.course.check_exercise(exercise_id)
+        return self.workspace / f"{exercise_id}.py"
 
     def start_exercise(self, exercise_id: str, force: bool = False) -> tuple[Path, bool]:
         """Copy the starter into the workspace; never overwrite edits unless forced."""
         target = self.workspace_file(exercise_id)
         written = False
         if force or not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(self.course.exercise_dir(exercise_id) / "starter.py", target)
+            import shutil
+
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(self.course.exercise_dir(exercise_id) / "starter.py", target)
+            except OSError as e:
+                where = e.filename or target
+                raise UsageError(
+                    f"{where}: cannot write the exercise file there ({e.strerror}); "
+                    "choose another folder with --workspace"
+                ) from None
             written = True
+        self.store.set_meta("workspace", str(target.parent))
+        self.store.set_meta(f"skipped:exercise:{exercise_id}", None)
         self.store.set_status(f"exercise:{exercise_id}", "started")
         return target, written
 
@@ -133,17 +181,26 @@ class Session:
         before, after = self.store.reveal_hint(exercise_id, len(hints))
         return hints[:after], after > before
 
+    def submission(self, exercise_id: str, file: str | None) -> tuple[Path, bytes]:
+        """The file to grade and its bytes; every argument checked before any grading starts."""
+        self.course.check_exercise(exercise_id)
+        path = Path(file).absolute() if file else self.workspace_file(exercise_id)
+        return path, read_submission(path)
+
     def submit(
         self, exercise_id: str, file: str | None, sandbox: Sandbox | None = None
     ) -> GradeResult:
         """Grade a file (default: the workspace copy) and record best and latest attempts."""
+        path, source = self.submission(exercise_id, file)
+        return self.grade(exercise_id, path, source, sandbox)
+
+    def grade(
+        self, exercise_id: str, path: Path, source: bytes, sandbox: Sandbox | None = None
+    ) -> GradeResult:
         from grader.grading import Grader
 
-        self.course.exercise(exercise_id)
-        path = Path(file) if file else self.workspace_file(exercise_id)
-        source = read_submission(path)
         with Grader(self.course, self.settings.cache_dir, self.lang, sandbox) as grader:
-            result = grader.grade(exercise_id, source)
+            result = name_file(grader.grade(exercise_id, source), path)
         self.store.record_submission(
             exercise_id, result.score, result.max_score, result.content_hash, result.to_gradescope()
         )
@@ -179,6 +236,31 @@ class Session:
         exercises = [u.ref for u in units if u.kind == "exercise"]
         self.store.reset([u.id for u in units], quizzes, exercises)
         return [u.id for u in units]
+
+
+def _schedule(db: sqlite3.Connection, item_id: str, correct: bool, now: datetime) -> None:
+    from grader.review import schedule  # fsrs is imported only when an answer is recorded
+
+    schedule(db, item_id, correct, now)
+
+
+# The sandbox runs every file as submission.py; the learner knows it by its own name.
+_SANDBOX_NAME = re.compile(r"(?<![\w./-])submission\.py\b")
+
+
+def name_file(result: GradeResult, path: Path) -> GradeResult:
+    """The result with the sandbox's file name replaced by the learner's path."""
+
+    def sub(text: str) -> str:
+        return _SANDBOX_NAME.sub(lambda _: str(path), text)
+
+    return replace(
+        result,
+        checks=[replace(c, message=sub(c.message)) for c in result.checks],
+        output=sub(result.output),
+        problems=[sub(p) for p in result.problems],
+        failure=sub(result.failure) if result.failure else result.failure,
+    )
 
 
 def read_submission(path: Path) -> bytes:

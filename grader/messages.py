@@ -27,13 +27,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reset_done": "Progress reset: {what}",
         "everything": "the whole course",
         "due": "Review items due now: {n} (learn review)",
-        "grading": "Grading {ex} (running your code in a sandbox)...",
+        "grading": "Grading {path} ({ex}) in a sandbox...",
         "total": "Score: {score:g}/{max:g}",
         "full_marks": "Full marks. Continue with: learn next",
         "not_full": "Not yet full marks: read the failed checks above, fix, and submit again "
         "(`learn hint {ex}` for a hint).",
         "curve": "Learning curve ({metric}): yours vs the reference",
         "output": "Output of your code (truncated):",
+        "key": "Correct answer: {answer}",
+        "note_chosen": "{label}) is not right: {text}",
+        "note_right": "{label}) is the right answer: {text}",
+        "note_missed": "{label}) should also have been chosen: {text}",
+        "note_extra": "{label}) should not have been chosen: {text}",
+        "page": "-- Enter: next section ({n}/{total}), q: stop --",
+        "lesson_paused": "Stopped before the end: the lesson is not marked done. "
+        "Continue with: learn next",
+        "exercise_resume": "You started this exercise; your file is {path}\n"
+        "Grade it with: learn submit {ex}   (to move on without it: learn next --skip)",
+        "skipped": "Skipped {ex} for now (learn start {ex} to come back).",
+        "submit_file": "Your file: {path}",
     },
     "ja": {
         "lesson_done": "レッスン完了です。次へ進むには: learn next",
@@ -60,13 +72,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reset_done": "進捗を消去しました: {what}",
         "everything": "コース全体",
         "due": "いま復習するアイテム: {n} 件(learn review)",
-        "grading": "{ex} を採点しています(サンドボックスで実行中)...",
+        "grading": "{path}({ex})をサンドボックスで採点しています...",
         "total": "得点: {score:g}/{max:g}",
         "full_marks": "満点です。次へ進むには: learn next",
         "not_full": "まだ満点ではありません。上の不合格のチェックを読んで直し、もう一度提出してください"
         "(ヒントは `learn hint {ex}`)。",
         "curve": "学習曲線({metric}): あなたのモデルと模範解答",
         "output": "あなたのコードの出力(一部):",
+        "key": "正解: {answer}",
+        "note_chosen": "{label}) は誤りです: {text}",
+        "note_right": "{label}) が正解です: {text}",
+        "note_missed": "{label}) も選ぶべきでした: {text}",
+        "note_extra": "{label}) は選ぶべきではありませんでした: {text}",
+        "page": "-- Enter で次の節へ({n}/{total})、q で中断 --",
+        "lesson_paused": "最後まで読んでいないため、このレッスンは完了になっていません。"
+        "続きは: learn next",
+        "exercise_resume": "この演習は開始済みです。あなたのファイル: {path}\n"
+        "採点するには: learn submit {ex}(演習を後回しにして進むには: learn next --skip)",
+        "skipped": "{ex} を後回しにしました(戻るには learn start {ex})。",
+        "submit_file": "あなたのファイル: {path}",
     },
 }
 

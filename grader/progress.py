@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -96,9 +95,27 @@ class Store(SqliteStore):
         rows = self._query("SELECT value FROM meta WHERE key = 'learner_id'")
         if rows:
             return str(rows[0][0])
+        import uuid  # only the first time a learner answers
+
         with self.transaction() as db:
             db.execute("INSERT OR IGNORE INTO meta VALUES ('learner_id', ?)", (uuid.uuid4().hex,))
         return str(self._query("SELECT value FROM meta WHERE key = 'learner_id'")[0][0])
+
+    def meta(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Set (or, with None, forget) one learner setting such as the workspace."""
+        with self.transaction() as db:
+            if value is None:
+                db.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                db.execute(
+                    "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+                    "SET value = excluded.value",
+                    (key, value),
+                )
 
     # -- units ------------------------------------------------------------------------------
     def statuses(self) -> dict[str, str]:
@@ -210,6 +227,7 @@ class Store(SqliteStore):
             if unit_ids is None:
                 for table in ("units", "answers", "submissions", "hints", "review"):
                     db.execute(f"DELETE FROM {table}")
+                db.execute("DELETE FROM meta WHERE key LIKE 'skipped:%'")
                 return
             for unit_id in unit_ids:
                 db.execute("DELETE FROM units WHERE unit_id = ?", (unit_id,))
@@ -219,3 +237,4 @@ class Store(SqliteStore):
             for ex in exercises:
                 db.execute("DELETE FROM submissions WHERE exercise_id = ?", (ex,))
                 db.execute("DELETE FROM hints WHERE exercise_id = ?", (ex,))
+                db.execute("DELETE FROM meta WHERE key = ?", (f"skipped:exercise:{ex}",))

@@ -145,26 +145,52 @@ class Shown:
 
 
 @dataclass(frozen=True)
+class Note:
+    """An explanation of one shown choice: why it should (not) have been chosen."""
+
+    label: str
+    kind: Literal["chosen", "missed", "extra", "right"]
+    text: str
+
+
+@dataclass(frozen=True)
 class Verdict:
     item_id: str
     correct: bool
     answer: str  # the answer normalised for storage, e.g. "20%" or "B A C"
     explanation: str
+    key: str = ""  # the right answer as this learner sees it: "D", "A C", "B A C", "30"
+    notes: tuple[Note, ...] = ()  # per-choice explanations, labelled
+    general: str = ""  # the item's own explanation
 
 
-def show(item: AnyItem, learner_id: str) -> Shown:
-    """Shuffle options deterministically per learner and item (str seeds are stable across runs)."""
+def _order(item: AnyItem, n: int, seed: str) -> list[int]:
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    if isinstance(item, OrderingItem) and order == sorted(order):
+        order.reverse()  # never show an ordering item already solved
+    return order
+
+
+def show(item: AnyItem, learner_id: str, round_: int = 0) -> Shown:
+    """Shuffle options deterministically per learner and item (str seeds are stable across runs).
+
+    `round_` > 0 (a review) gives another order than round_ - 1, so a review is never a replay.
+    """
     if isinstance(item, SingleItem | MultipleItem):
         texts = [c.text for c in item.choices]
     elif isinstance(item, OrderingItem):
         texts = list(item.steps)
     else:
         return Shown(item, (), ())
-    order = list(range(len(texts)))
-    rng = random.Random(f"{learner_id}:{item.id}")
-    rng.shuffle(order)
-    if isinstance(item, OrderingItem) and order == sorted(order):
-        order.reverse()  # never show an ordering item already solved
+    seed = f"{learner_id}:{item.id}"
+    order = _order(item, len(texts), seed if round_ == 0 else f"{seed}:{round_}")
+    if round_ > 0:
+        before = _order(item, len(texts), seed if round_ == 1 else f"{seed}:{round_ - 1}")
+        if order == before:
+            order = order[1:] + order[:1]
+            if isinstance(item, OrderingItem) and order == sorted(order):
+                order = order[1:] + order[:1]
     return Shown(item, tuple(texts[i] for i in order), tuple(order))
 
 
@@ -223,18 +249,44 @@ def check(shown: Shown, answers: list[str]) -> Verdict:
         tokens = _tokens(shown, answers)
         if len(tokens) != 1:
             raise UsageError("this item takes exactly one choice")
-        choice = item.choices[shown.order[_pick(shown, tokens[0])]]
-        return Verdict(item.id, choice.correct, choice.text, _explain(choice.explanation, item))
+        pos = _pick(shown, tokens[0])
+        choice = item.choices[shown.order[pos]]
+        right = next(p for p, i in enumerate(shown.order) if item.choices[i].correct)
+        notes = [Note(LABELS[pos], "right" if choice.correct else "chosen", choice.explanation)]
+        if not choice.correct:
+            notes.append(Note(LABELS[right], "right", item.choices[shown.order[right]].explanation))
+        return Verdict(
+            item.id,
+            choice.correct,
+            choice.text,
+            _explain(choice.explanation, item),
+            LABELS[right],
+            _clean_notes(notes),
+            item.explanation,
+        )
     if isinstance(item, MultipleItem):
         picked = sorted({shown.order[_pick(shown, t)] for t in _tokens(shown, answers)})
         wanted = [i for i, c in enumerate(item.choices) if c.correct]
+        wrong = [p for p, i in enumerate(shown.order) if (i in picked) != (i in wanted)]
         notes = [
-            item.choices[i].explanation
-            for i in range(len(item.choices))
-            if (i in picked) != (i in wanted)
+            Note(
+                LABELS[p],
+                "missed" if shown.order[p] in wanted else "extra",
+                item.choices[shown.order[p]].explanation,
+            )
+            for p in wrong
         ]
         text = " | ".join(item.choices[i].text for i in picked)
-        return Verdict(item.id, picked == wanted, text, _explain(" ".join(notes), item))
+        key = " ".join(LABELS[p] for p, i in enumerate(shown.order) if i in wanted)
+        return Verdict(
+            item.id,
+            picked == wanted,
+            text,
+            _explain(" ".join(n.text for n in notes), item),
+            key,
+            _clean_notes(notes),
+            item.explanation,
+        )
     if isinstance(item, OrderingItem):
         tokens = _tokens(shown, answers)
         positions = [_pick(shown, t) for t in tokens]
@@ -245,28 +297,57 @@ def check(shown: Shown, answers: list[str]) -> Verdict:
             )
         given = [shown.order[p] for p in positions]
         ok = given == list(range(len(item.steps)))
-        return Verdict(item.id, ok, " ".join(LABELS[p] for p in positions), item.explanation)
+        key = " ".join(LABELS[shown.order.index(i)] for i in range(len(item.steps)))
+        answer = " ".join(LABELS[p] for p in positions)
+        return Verdict(item.id, ok, answer, item.explanation, key, (), item.explanation)
     if isinstance(item, NumericItem):
         value = parse_number(" ".join(answers))
         ok = abs(value - item.answer) <= item.tolerance + 1e-12
         note = next((m.explanation for m in item.mistakes if abs(m.value - value) <= 1e-12), "")
-        return Verdict(item.id, ok, f"{value:g}", _explain(note, item))
+        return Verdict(
+            item.id,
+            ok,
+            f"{value:g}",
+            _explain(note, item),
+            f"{item.answer:g}",
+            (),
+            _explain(note, item),
+        )
     if isinstance(item, TrueFalseItem):
         word = _norm(" ".join(answers))
         if word not in TRUE_WORDS | FALSE_WORDS:
             raise UsageError(f"{' '.join(answers)!r} is not true or false")
         value = word in TRUE_WORDS
-        return Verdict(item.id, value == item.answer, str(value).lower(), item.explanation)
+        return Verdict(
+            item.id,
+            value == item.answer,
+            str(value).lower(),
+            item.explanation,
+            str(item.answer).lower(),
+            (),
+            item.explanation,
+        )
     text = " ".join(answers)
     ok = _norm(text) in {_norm(a) for a in item.accept}
     note = next((m.explanation for m in item.mistakes if _norm(m.answer) == _norm(text)), "")
-    return Verdict(item.id, ok, text.strip(), _explain(note, item))
+    return Verdict(
+        item.id, ok, text.strip(), _explain(note, item), item.accept[0], (), _explain(note, item)
+    )
 
 
 def _explain(specific: str, item: AnyItem) -> str:
     if specific and specific != item.explanation:
         return f"{specific}\n{item.explanation}"
     return item.explanation
+
+
+# A choice's explanation written for whoever picked it; shown for a missed choice, it must not
+# open with "Correct" (the learner was not).
+_PRAISE = re.compile(r"^\s*(正解です[。！!]?|正解[。：:]|(Correct|Right)[.!:,])\s*")
+
+
+def _clean_notes(notes: list[Note]) -> tuple[Note, ...]:
+    return tuple(Note(n.label, n.kind, _PRAISE.sub("", n.text, count=1)) for n in notes)
 
 
 def public_view(shown: Shown) -> dict[str, object]:

@@ -7,18 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from grader.errors import ContentError, UsageError
-from grader.yamlsource import load_model
 
 Lang = Literal["ja", "en"]
 
 
-class ConfigFile(BaseModel):
+@dataclass(frozen=True)
+class Config:
     """`$LEARN_HOME/config.yaml`: the learner's own defaults."""
 
-    model_config = ConfigDict(extra="forbid")
     lang: Lang | None = None
     workspace: str | None = None
 
@@ -56,21 +53,37 @@ def grading_secret(home: Path) -> bytes:
     return path.read_bytes()
 
 
-def read_config(home: Path) -> ConfigFile:
+def read_config(home: Path) -> Config:
     path = home / "config.yaml"
     if not path.is_file():
-        return ConfigFile()
+        return Config()  # the common case: no pydantic, no YAML to import
+    from pydantic import BaseModel, ConfigDict
+
+    from grader.yamlsource import load_model
+
+    class ConfigFile(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        lang: Lang | None = None
+        workspace: str | None = None
+
     try:
-        return load_model(ConfigFile, path, str(path))
+        found = load_model(ConfigFile, path, str(path))
     except ContentError as e:
         raise UsageError(str(e)) from None
+    return Config(found.lang, found.workspace)
+
+
+# Locales that say nothing about the person's language (the default of containers and CI).
+NEUTRAL_LOCALES = {"c", "posix"}
 
 
 def lang_from_env() -> Lang | None:
+    """ja or en from the first locale variable that names a language; C and POSIX do not."""
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
-        if value:
-            return "ja" if value.lower().startswith("ja") else "en"
+        if value.split(".", 1)[0].lower() in NEUTRAL_LOCALES | {""}:
+            continue
+        return "ja" if value.lower().startswith("ja") else "en"
     return None
 
 
@@ -78,7 +91,8 @@ def lang_from_env() -> Lang | None:
 class Settings:
     home: Path
     lang: Lang
-    workspace: Path
+    workspace: Path  # the chosen workspace, or the default in the current folder
+    workspace_chosen: bool = False  # --workspace, LEARN_WORKSPACE or config.yaml named it
 
     @property
     def cache_dir(self) -> Path:
@@ -93,10 +107,16 @@ def resolve(
 ) -> Settings:
     """Option, then config file, then environment, then the course's own default."""
     home = learn_home()
+    if home.exists() and not home.is_dir():
+        raise UsageError(f"{home}: LEARN_HOME is a file, not a folder")
     config = read_config(home)
     chosen = lang or config.lang or lang_from_env() or course_default
     if chosen not in ("ja", "en"):
         raise UsageError(f"unknown language {chosen!r}; choose ja or en")
     ws = workspace or os.environ.get("LEARN_WORKSPACE") or config.workspace
-    base = cwd or Path.cwd()
-    return Settings(home, chosen, (base / (ws or "learn-workspace")).resolve())  # type: ignore[arg-type]
+    try:
+        base = cwd or Path.cwd()
+    except OSError as e:
+        raise UsageError(f"the current folder cannot be used ({e.strerror})") from None
+    path = (base / Path(ws or "learn-workspace").expanduser()).resolve()
+    return Settings(home, chosen, path, bool(ws))  # type: ignore[arg-type]

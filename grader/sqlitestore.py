@@ -20,7 +20,10 @@ class SqliteStore(ABC):
     def _open(self, path: Path, migrations: list[str], timeout: float, *pragmas: str) -> None:
         """Connect (autocommit: transactions are explicit), WAL, foreign keys, then migrate."""
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"{path.parent}: cannot create the folder ({e.strerror})") from None
         try:
             self.db = sqlite3.connect(
                 path, timeout=timeout, isolation_level=None, check_same_thread=False
@@ -36,14 +39,17 @@ class SqliteStore(ABC):
         """The store's own wording for a locked or unreadable database."""
 
     def _migrate(self, migrations: list[str]) -> None:
-        """Apply each migration after the stored user_version, each in one transaction."""
+        """Apply every migration after the stored user_version, all in one transaction (one
+        sync to disk for a new database; a failure leaves the old version untouched)."""
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > len(migrations):
             raise StoreError(
                 f"{self.path}: written by a newer learn-keras (schema {version}){self.NEWER_HINT}"
             )
-        for n in range(version, len(migrations)):
-            with self.transaction() as db:
+        if version == len(migrations):
+            return
+        with self.transaction() as db:
+            for n in range(version, len(migrations)):
                 # executescript would COMMIT first; run statement by statement to stay atomic.
                 for statement in migrations[n].split(";"):
                     if statement.strip():

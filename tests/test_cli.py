@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -41,6 +42,16 @@ def _multi(item: dict) -> list[str]:
     return [c["text"] for c in item["choices"] if c.get("correct")]
 
 
+def this_checkout() -> dict[str, str]:
+    """The environment for a child Python that imports this checkout's grader, wherever it runs."""
+    return {**os.environ, "PYTHONPATH": str(REPO)}
+
+
+def flat(text: str) -> str:
+    """The output with its line breaks undone (a path may stand on a line of its own)."""
+    return " ".join(text.split())
+
+
 def learn(runner: CliRunner, *args: str, input: str | None = None):
     return runner.invoke(main, ["--lang", "en", *args], input=input, catch_exceptions=False)
 
@@ -75,12 +86,17 @@ def test_next_walks_lesson_quiz_exercise_then_lesson_two(runner: CliRunner, tmp_
     answer_all(runner, "training-basics")
     ex = learn(runner, "next")
     starter = tmp_path / "ws" / "compile-multiclass.py"
-    assert f"Starter written to {starter}" in ex.output
+    assert f"Starter written to {starter}" in flat(ex.output)
     assert "learn submit compile-multiclass" in ex.output
     assert starter.read_text() == (REPO / "exercises/compile-multiclass/starter.py").read_text()
-    assert "fit-validation" in learn(runner, "next").output
-    assert "evaluate-predict" in learn(runner, "next").output
-    lesson2 = learn(runner, "next")
+    again = learn(runner, "next")  # a started exercise comes back until it passes or is skipped
+    assert f"You started this exercise; your file is {starter}" in flat(again.output)
+    assert "(to move on without it: learn next --skip)" in flat(again.output)
+    skipped = learn(runner, "next", "--skip").output
+    assert skipped.startswith("Skipped compile-multiclass for now")
+    assert "fit-validation" in skipped
+    assert "evaluate-predict" in learn(runner, "next", "--skip").output
+    lesson2 = learn(runner, "next", "--skip")
     assert "Lesson done." in lesson2.output
     status = json.loads(learn(runner, "status", "--json").output)
     states = {row["unit"]: row["state"] for row in status}
@@ -280,6 +296,7 @@ def test_non_grading_commands_do_not_import_tensorflow(command: list[str], tmp_p
         text=True,
         cwd=tmp_path,
         check=True,
+        env=this_checkout(),
     ).stdout
     assert out.strip().endswith("HEAVY []")
 
@@ -288,3 +305,251 @@ def test_status_table_shows_due_reviews(runner: CliRunner) -> None:
     out = runner.invoke(main, ["--lang", "en", "status"], env={"COLUMNS": "160"}).output
     assert "lesson:training-basics" in out
     assert out.endswith("Review items due now: 0 (learn review)\n")
+
+
+@pytest.mark.parametrize("value", ["C.UTF-8", "C", "POSIX"])
+def test_neutral_locale_means_the_course_default(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("LANG", value)
+    assert "レッスン完了です。" in runner.invoke(main, ["next"]).output
+
+
+def test_lang_after_the_subcommand(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["next", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("Lesson done. Continue with: learn next\n")
+    ja = runner.invoke(main, ["status", "--json", "--lang", "ja"]).output
+    assert json.loads(ja)[0]["title"].startswith("学習の基本")
+
+
+def test_instructions_are_rendered_markdown(runner: CliRunner) -> None:
+    out = runner.invoke(main, ["start", "fit-validation", "--lang", "ja"]).output
+    assert "`" not in out.split("スターター")[0]
+    assert "\n- " not in out
+    assert " • batch_size 32、最大 50 エポック\n" in out
+
+
+def test_long_lesson_is_paged_and_done_only_at_its_end(runner: CliRunner) -> None:
+    stopped = runner.invoke(main, ["--lang", "en", "next", "--pager"], input="\nq\n")
+    assert stopped.exit_code == 0
+    assert "-- Enter: next section (2/" in stopped.output
+    assert stopped.output.endswith(
+        "Stopped before the end: the lesson is not marked done. Continue with: learn next\n"
+    )
+    status = json.loads(learn(runner, "status", "--json").output)
+    assert status[0]["state"] == "new"
+    whole = runner.invoke(main, ["--lang", "en", "next", "--pager"], input="\n" * 40)
+    assert whole.output.endswith("Lesson done. Continue with: learn next\n")
+    assert json.loads(learn(runner, "status", "--json").output)[0]["state"] == "done"
+    piped = learn(runner, "lesson", "training-basics")
+    assert "-- Enter" not in piped.output
+
+
+def test_workspace_is_remembered_not_taken_from_the_current_folder(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LEARN_WORKSPACE")
+    first = tmp_path / "first"
+    first.mkdir()
+    monkeypatch.chdir(first)
+    learn(runner, "start", "regressor")
+    (first / "learn-workspace" / "regressor.py").unlink()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    again = learn(runner, "start", "regressor")  # the starter comes back where it was
+    assert f"Starter written to {first / 'learn-workspace' / 'regressor.py'}" in flat(again.output)
+    missing = learn(runner, "submit", "binary-classifier")
+    where = first / "learn-workspace" / "binary-classifier.py"
+    assert missing.output == (
+        f"Error: {where}: no such file (run `learn start` first, or name the file)\n"
+    )
+    assert missing.exit_code == 2
+
+
+def test_wrong_answer_names_the_right_one_and_labels_each_note(runner: CliRunner) -> None:
+    quiz = json.loads(learn(runner, "quiz", "training-basics", "--json").output)
+    multi = next(v for v in quiz["items"] if v["type"] == "multiple")
+    item = next(i for i in items("training-basics") if i["id"] == multi["id"])
+    right = [c["label"] for c in multi["choices"] if c["text"] in _multi(item)]
+    out = runner.invoke(main, ["--lang", "en", "answer", multi["id"], right[0]]).output
+    assert out.startswith(f"Not quite.\nCorrect answer: {' '.join(right)}\n")
+    for label in right[1:]:
+        assert f"{label}) should also have been chosen: " in flat(out)
+    assert "chosen: Correct" not in flat(out)
+    ja = runner.invoke(main, ["--lang", "ja", "answer", multi["id"], right[0]]).output
+    assert ja.startswith(f"不正解です。\n正解: {' '.join(right)}\n")
+    assert f"{right[-1]}) も選ぶべきでした: " in flat(ja)
+    assert "でした: 正解です" not in flat(ja)
+
+
+def test_resumed_quiz_shows_the_whole_quizs_score(runner: CliRunner) -> None:
+    learn(runner, "next")
+    learn(runner, "answer", "training-basics/validation-split", "20%")
+    rest = [i for i in items("training-basics") if i["id"] != "training-basics/validation-split"]
+    answers = ["A" if i["type"] in ("single", "multiple") else "" for i in rest]
+    answers = [
+        a or {"numeric": "1", "truefalse": "true", "short": "x"}.get(i["type"], "A B C D")
+        for a, i in zip(answers, rest, strict=True)
+    ]
+    result = runner.invoke(
+        main, ["--lang", "en", "next", "--interactive"], input="\n".join(answers) + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    right, total = _score(result.output)
+    assert total == len(items("training-basics"))
+    assert right >= 1  # the answer given before the session counts
+
+
+def _score(output: str) -> tuple[int, int]:
+    score = [line for line in output.splitlines() if line.startswith("Score: ")][-1]
+    right, total = score.removeprefix("Score: ").split("/")
+    return int(right), int(total)
+
+
+def test_review_reshuffles_the_choices_each_time(runner: CliRunner) -> None:
+    from grader.learner import Session
+
+    session = Session.open(None, "en", None)
+    item_id = "training-basics/validation-split"
+    orders = []
+    for _ in range(4):
+        orders.append(session.shown_item(item_id, review=True).options)
+        session.answer(item_id, ["20%"])
+    assert all(a != b for a, b in zip(orders, orders[1:], strict=False))
+    assert session.shown_item(item_id).options == session.shown_item(item_id).options
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["submit", "nope"], "Error: unknown exercise 'nope' (known: compile-multiclass, "),
+        (["submit", "regressor", "missing.py"], "Error: {cwd}/missing.py: no such file"),
+        (["submit", "regressor", "."], "Error: {cwd}: is a directory, not a Python file"),
+    ],
+)
+def test_submit_checks_arguments_before_tensorflow(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    code = (
+        "import sys\nfrom grader.cli import main\n"
+        "try:\n    main(['--lang', 'en', *sys.argv[1:]])\nexcept SystemExit as e:\n"
+        "    print('EXIT', e.code)\n"
+        "print('HEAVY', sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=this_checkout(),
+    )
+    assert run.stderr.startswith(message.format(cwd=tmp_path)), run.stderr
+    assert run.stdout == "EXIT 2\nHEAVY []\n"
+
+
+def test_sandbox_file_name_becomes_the_learners_path(tmp_path: Path) -> None:
+    from grader.grading import CheckResult, GradeResult
+    from grader.learner import name_file
+
+    result = GradeResult(
+        "regressor",
+        0,
+        10,
+        [CheckResult("runs", "runs", 0, 10, False, "SyntaxError: bad (submission.py, line 1)")],
+        0.0,
+        'File "submission.py", line 1',
+        "h",
+    )
+    mine = tmp_path / "my.py"
+    named = name_file(result, mine)
+    assert named.checks[0].message == f"SyntaxError: bad ({mine}, line 1)"
+    assert named.output == f'File "{mine}", line 1'
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        ("home-is-a-file", ["status"], "Error: {home}: LEARN_HOME is a file, not a folder\n"),
+        (
+            "workspace-unwritable",
+            ["start", "regressor", "--workspace", "{tmp}/ro/ws"],
+            "Error: {tmp}/ro/ws: cannot write the exercise file there (Permission denied); "
+            "choose another folder with --workspace\n",
+        ),
+        (
+            "workspace-impossible",
+            ["start", "regressor", "--workspace", "{tmp}/file/ws"],
+            "Error: {tmp}/file/ws: cannot write the exercise file there (Not a directory); "
+            "choose another folder with --workspace\n",
+        ),
+    ],
+)
+def test_file_system_refusals_are_located_errors(
+    runner: CliRunner,
+    learn_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    setup: str,
+    args: list[str],
+    message: str,
+) -> None:
+    if setup == "home-is-a-file":
+        learn_env.write_text("not a folder")
+    (tmp_path / "ro").mkdir()
+    (tmp_path / "file").write_text("")
+    os.chmod(tmp_path / "ro", 0o500)
+    args = [a.format(tmp=tmp_path) for a in args]
+    try:
+        result = runner.invoke(main, ["--lang", "en", *args])
+    finally:
+        os.chmod(tmp_path / "ro", 0o700)
+    if setup == "workspace-unwritable" and os.getuid() == 0:
+        pytest.skip("root may write anywhere")
+    assert result.output == message.format(home=learn_env, tmp=tmp_path)
+    assert result.exit_code != 0
+    assert not isinstance(result.exception, OSError)
+
+
+def test_cached_course_is_read_without_pydantic_or_yaml(tmp_path: Path) -> None:
+    code = (
+        "import sys\nfrom grader.cli import main\n"
+        "try:\n    main(['--lang', 'en', 'lesson', 'training-basics'])\nexcept SystemExit:\n"
+        "    pass\n"
+        "print('LOADED', sorted(m for m in ('pydantic', 'yaml', 'fsrs') if m in sys.modules))\n"
+    )
+    env = {**this_checkout(), "LEARN_HOME": str(tmp_path / "home")}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        ).stdout.splitlines()[-1]
+        for _ in range(2)
+    ]
+    assert runs == ["LOADED ['pydantic', 'yaml']", "LOADED []"]
+
+
+def test_course_cache_follows_the_files(runner: CliRunner, course_copy: Path) -> None:
+    args = ["--course", str(course_copy), "--lang", "en", "quiz", "training-basics", "--json"]
+    assert json.loads(runner.invoke(main, args).output)["items"]
+    quiz = course_copy / "quizzes" / "en" / "training-basics.yaml"
+    quiz.write_text(quiz.read_text().replace("schema: 1", "schema: 1\nbogus: 2", 1))
+    broken = runner.invoke(main, args)
+    assert broken.exit_code == 1
+    assert broken.output.startswith("Error: quizzes/en/training-basics.yaml:")
+    assert "bogus" in broken.output
+
+
+def test_next_writes_a_missing_starter_of_a_started_exercise(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    learn(runner, "next")
+    answer_all(runner, "training-basics")
+    learn(runner, "next")
+    starter = tmp_path / "ws" / "compile-multiclass.py"
+    starter.unlink()
+    again = learn(runner, "next")
+    assert f"Starter written to {starter}" in flat(again.output)
+    assert starter.is_file()
+    kept = learn(runner, "next")
+    assert f"You started this exercise; your file is {starter}" in flat(kept.output)

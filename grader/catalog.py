@@ -1,0 +1,208 @@
+"""A loaded course, and its cache: the validated course kept as JSON, keyed by its files' bytes.
+
+Light on purpose (no pydantic, no YAML): `learn next` on a cached course only reads JSON. The
+pydantic models of quizzes and exercises are built from the cached data the first time a
+command asks for them; `grader.course.load_course` is the one place that validates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from grader.errors import UsageError
+
+if TYPE_CHECKING:
+    from grader.course import CourseFile
+    from grader.exercises import ExerciseSpec
+    from grader.quizzes import AnyItem, QuizFile
+
+Kind = Literal["lesson", "quiz", "exercise"]
+CONTENT = ("course.yaml", "lessons", "quizzes", "exercises")
+# The code that decides what a valid course is: a change to it invalidates every cache.
+SCHEMA_MODULES = ("course.py", "quizzes.py", "exercises.py", "catalog.py", "__init__.py")
+
+
+@dataclass(frozen=True)
+class Unit:
+    kind: Kind
+    ref: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}:{self.ref}"
+
+
+@dataclass
+class Course:
+    """A validated course. Built by `load_course`, or from the cache (`data`, models on demand)."""
+
+    root: Path
+    units: list[Unit]
+    data: dict[str, Any]  # {"spec": ..., "quizzes": {lesson: {lang: ...}}, "exercises": {...}}
+    _models: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def id(self) -> str:
+        return str(self.data["spec"]["id"])
+
+    @property
+    def default_lang(self) -> str:
+        return str(self.data["spec"].get("default_lang", "ja"))
+
+    def title(self, lang: str) -> str:
+        return str(self.data["spec"]["title"][lang])
+
+    @property
+    def spec(self) -> CourseFile:
+        if "spec" not in self._models:
+            from grader.course import CourseFile
+
+            self._models["spec"] = CourseFile.model_validate(self.data["spec"])
+        return self._models["spec"]  # type: ignore[no-any-return]
+
+    @property
+    def quizzes(self) -> dict[str, dict[str, QuizFile]]:
+        if "quizzes" not in self._models:
+            from grader.quizzes import QuizFile
+
+            self._models["quizzes"] = {
+                ref: {lang: QuizFile.model_validate(q) for lang, q in by_lang.items()}
+                for ref, by_lang in self.data["quizzes"].items()
+            }
+        return self._models["quizzes"]  # type: ignore[no-any-return]
+
+    @property
+    def exercises(self) -> dict[str, ExerciseSpec]:
+        if "exercises" not in self._models:
+            from grader.exercises import ExerciseSpec
+
+            self._models["exercises"] = {
+                ref: ExerciseSpec.model_validate(ex) for ref, ex in self.data["exercises"].items()
+            }
+        return self._models["exercises"]  # type: ignore[no-any-return]
+
+    def lesson_path(self, lesson: str, lang: str) -> Path:
+        return self.root / "lessons" / lang / f"{lesson}.md"
+
+    def lesson_title(self, lesson: str, lang: str) -> str:
+        try:
+            for line in self.lesson_path(lesson, lang).read_text(encoding="utf-8").splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+        except OSError:
+            pass
+        return lesson
+
+    def unit(self, unit_id: str) -> Unit:
+        for u in self.units:
+            if unit_id in (u.id, u.ref) or unit_id == f"{u.kind}/{u.ref}":
+                return u
+        raise UsageError(f"unknown unit {unit_id!r}; see `learn status` for the unit ids")
+
+    def units_matching(self, name: str) -> list[Unit]:
+        found = [u for u in self.units if name in (u.id, u.ref)]
+        if not found:
+            raise UsageError(f"unknown unit {name!r}; see `learn status` for the unit ids")
+        return found
+
+    def has_exercise(self, exercise_id: str) -> bool:
+        return exercise_id in self.data["exercises"]
+
+    def check_exercise(self, exercise_id: str) -> None:
+        """UsageError for an unknown exercise id, without building any model."""
+        if exercise_id not in self.data["exercises"]:
+            known = ", ".join(self.data["exercises"]) or "none"
+            raise UsageError(f"unknown exercise {exercise_id!r} (known: {known})")
+
+    def quiz(self, lesson: str, lang: str) -> QuizFile:
+        if lesson not in self.data["quizzes"]:
+            raise UsageError(f"unknown quiz {lesson!r}")
+        return self.quizzes[lesson][lang]
+
+    def item(self, item_id: str, lang: str) -> AnyItem:
+        lesson = item_id.split("/", 1)[0]
+        if lesson in self.data["quizzes"]:
+            for item in self.quizzes[lesson][lang].items:
+                if item.id == item_id:
+                    return item
+        raise UsageError(f"unknown quiz item {item_id!r}")
+
+    def exercise(self, exercise_id: str) -> ExerciseSpec:
+        self.check_exercise(exercise_id)
+        return self.exercises[exercise_id]
+
+    def exercise_dir(self, exercise_id: str) -> Path:
+        return self.root / "exercises" / exercise_id
+
+
+def bundled_course() -> Path:
+    """The course shipped with the package: the checkout itself, or the wheel's copy."""
+    pkg = Path(__file__).resolve().parent
+    checkout = pkg.parent
+    if (checkout / "course.yaml").is_file() and (checkout / "lessons").is_dir():
+        return checkout
+    return pkg / "_course"
+
+
+def course_root(explicit: str | os.PathLike[str] | None) -> Path:
+    root = Path(explicit) if explicit else bundled_course()
+    if not (root / "course.yaml").is_file():
+        raise UsageError(f"{root}: not a course (no course.yaml)")
+    return root
+
+
+def cache_key(root: Path) -> str:
+    """A hash of every course file (names and bytes) and of the code that validates them."""
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parent
+    files = [pkg / name for name in SCHEMA_MODULES]
+    for name in CONTENT:
+        top = root / name
+        if top.is_file():
+            files.append(top)
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            files.extend(Path(dirpath) / f for f in sorted(filenames))
+    for path in files:
+        h.update(str(path.relative_to(pkg if path.parent == pkg else root)).encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def open_course(root: Path, cache_dir: Path | None) -> Course:
+    """The course at root, from the cache when its files have not changed (else validated)."""
+    if cache_dir is None:
+        return _validate(root)
+    try:
+        key = cache_key(root)
+    except OSError:
+        return _validate(root)
+    path = cache_dir / f"course-{key[:24]}.json"
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        if saved.get("key") == key:
+            units = [Unit(kind, ref) for kind, ref in saved["units"]]
+            return Course(root, units, saved["data"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    course = _validate(root)
+    data = {"key": key, "units": [[u.kind, u.ref] for u in course.units], "data": course.data}
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return course
+
+
+def _validate(root: Path) -> Course:
+    from grader.course import load_course  # pydantic and YAML: only when the cache misses
+
+    return load_course(root)

@@ -22,6 +22,7 @@ from grader.facts import (
     metrics_of,
     optimizer_of,
 )
+from grader.mistakes import activation_note, loss_note
 
 Verdicts = dict[str, tuple[bool, str]]
 
@@ -52,6 +53,7 @@ class Evidence:
 class Context:
     lang: str
     task: str
+    labels: str  # the kind of the exercise's labels (grader.mistakes.label_kind)
     entry_points: list[str]
     y_test: np.ndarray
     y_train: np.ndarray
@@ -133,7 +135,7 @@ def held_out_metric(ev: Evidence, ctx: Context) -> tuple[float | None, str]:
         return None, tr(
             ctx.lang, "the model predicts NaN or infinity", "予測に NaN か無限大が出ています"
         )
-    fn = mae if ctx.task == "regressor" else accuracy
+    fn = mae if ctx.labels == "continuous" else accuracy
     return fn(ev.pred, ctx.y_test), ""
 
 
@@ -156,7 +158,7 @@ def training_check(ev: Evidence, ctx: Context) -> tuple[bool, str]:
     if value is None:
         return False, why or tr(lang, "no predictions to judge", "判定できる予測がありません")
     ref = float(ctx.reference["metric"])
-    if ctx.task == "regressor":
+    if ctx.labels == "continuous":
         ok = value <= ref * (1 + ctx.tolerance) + 0.05
         return ok, tr(
             lang,
@@ -228,60 +230,15 @@ def _loss_verdict(ctx: Context, facts: ModelFacts) -> tuple[bool, str]:
         )
     if name in want:
         return True, tr(lang, f"loss {name}", f"損失関数 {name}")
-    hint = MISTAKE_NOTES.get((ctx.task, name or ""))
+    hint = loss_note(ctx.labels, name or "", want, ctx.n_classes, lang)
     if hint:
-        return False, tr(lang, *hint)
+        return False, hint
     shown = name or tr(lang, "none", "なし")
     return False, tr(
         lang,
         f"loss {shown} does not fit this task: use {' / '.join(want)}",
         f"損失関数 {shown} はこの課題に合いません。{' / '.join(want)} を使ってください",
     )
-
-
-MISTAKE_NOTES: dict[tuple[str, str], tuple[str, str]] = {
-    ("compile-multiclass", "categorical_crossentropy"): (
-        "categorical_crossentropy expects one-hot labels, but these labels are integers 0-9 "
-        "(one-hot loss on integer labels): use sparse_categorical_crossentropy",
-        "categorical_crossentropy は one-hot ラベル用ですが、ラベルは整数 0〜9 です。"
-        "sparse_categorical_crossentropy を使ってください",
-    ),
-    ("compile-multiclass", "mse"): (
-        "mse is a regression loss; classification needs a cross-entropy: use "
-        "sparse_categorical_crossentropy",
-        "mse は回帰用の損失です。分類には交差エントロピー(sparse_categorical_crossentropy)を使います",
-    ),
-    ("compile-multiclass", "binary_crossentropy"): (
-        "binary_crossentropy is for two classes (one sigmoid unit); with 10 classes and integer "
-        "labels use sparse_categorical_crossentropy",
-        "binary_crossentropy は 2 クラス(sigmoid 1 ユニット)用です。10 クラスの整数ラベルには "
-        "sparse_categorical_crossentropy を使います",
-    ),
-    ("binary-classifier", "sparse_categorical_crossentropy"): (
-        "sparse_categorical_crossentropy expects one output unit per class; with one sigmoid unit "
-        "use binary_crossentropy",
-        "sparse_categorical_crossentropy はクラスごとに出力ユニットが必要です。sigmoid 1 ユニットには "
-        "binary_crossentropy を使います",
-    ),
-    ("binary-classifier", "mse"): (
-        "mse is a regression loss; for a probability output use binary_crossentropy",
-        "mse は回帰用の損失です。確率を出力するなら binary_crossentropy を使います",
-    ),
-    ("binary-classifier", "categorical_crossentropy"): (
-        "categorical_crossentropy needs one-hot labels and softmax outputs; for 0/1 labels and one "
-        "sigmoid unit use binary_crossentropy",
-        "categorical_crossentropy は one-hot ラベルと softmax 出力用です。0/1 ラベルと sigmoid 1 "
-        "ユニットには binary_crossentropy を使います",
-    ),
-    ("regressor", "binary_crossentropy"): (
-        "binary_crossentropy is a classification loss; regression uses mse, mae or huber",
-        "binary_crossentropy は分類用の損失です。回帰には mse・mae・huber を使います",
-    ),
-    ("regressor", "categorical_crossentropy"): (
-        "categorical_crossentropy is a classification loss; regression uses mse, mae or huber",
-        "categorical_crossentropy は分類用の損失です。回帰には mse・mae・huber を使います",
-    ),
-}
 
 
 def _output_verdict(ctx: Context, facts: ModelFacts) -> tuple[bool, str]:
@@ -295,25 +252,18 @@ def _output_verdict(ctx: Context, facts: ModelFacts) -> tuple[bool, str]:
             f"出力層のユニット数が {units} です。この課題では {want_units} が必要です",
         )
     if act not in want_acts:
-        if ctx.task == "regressor":
-            why = {
-                "sigmoid": (
-                    "sigmoid squeezes predictions into (0, 1), but the targets are "
-                    "outside that range",
-                    "sigmoid は予測を (0, 1) に押し込めますが、目標値はその範囲の外にもあります",
-                ),
-                "relu": (
-                    "relu cannot output negative values, but some targets are negative",
-                    "relu は負の値を出力できませんが、目標値には負の値があります",
-                ),
-            }
-            en, ja = why.get(
-                act, (f"activation {act} limits the output", f"活性化関数 {act} が出力を制限します")
-            )
+        note = activation_note(ctx.labels, act, lang)
+        if note is not None and want_acts == ["linear"]:
             return False, tr(
                 lang,
-                f"{en}: use no activation (linear) on the output",
-                f"{ja}。出力層には活性化関数を付けないで(linear)ください",
+                f"{note[0]}: use no activation (linear) on the output",
+                f"{note[1]}。出力層には活性化関数を付けないで(linear)ください",
+            )
+        if note is not None:
+            return False, tr(
+                lang,
+                f"{note[0]}: this task needs {' or '.join(want_acts)}",
+                f"{note[1]}。この課題では {' か '.join(want_acts)} が必要です",
             )
         return False, tr(
             lang,
@@ -325,12 +275,13 @@ def _output_verdict(ctx: Context, facts: ModelFacts) -> tuple[bool, str]:
 
 def _optimizer_verdict(ctx: Context, facts: ModelFacts) -> tuple[bool, str]:
     name, _ = optimizer_of(facts.compile)
-    if name == "adam":
-        return True, "Adam"
+    want = ctx.expected["optimizer"]
+    if name == want.lower():
+        return True, want
     return False, tr(
         ctx.lang,
-        f"the optimizer is {name}; the task asks for Adam",
-        f"オプティマイザが {name} です。課題では Adam を指定しています",
+        f"the optimizer is {name}; the task asks for {want}",
+        f"オプティマイザが {name} です。課題では {want} を指定しています",
     )
 
 

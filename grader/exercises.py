@@ -45,6 +45,12 @@ class DataSpec(Strict):
     epochs: int = Field(default=5, ge=1, le=200, description="epochs the grader trains for")
 
 
+class AcceptSpec(Strict):
+    """Where an exercise widens what the reference chose (e.g. any of mse / mae / huber)."""
+
+    loss: list[str] = Field(default=[], description="more losses that count as right")
+
+
 class LimitSpec(Strict):
     wall_seconds: float = Field(default=120, gt=0, le=3600)
     cpu_seconds: int = Field(default=240, gt=0, le=7200)
@@ -63,6 +69,7 @@ class ExerciseSpec(Strict):
     data: DataSpec
     tolerance: float = Field(default=0.05, ge=0, le=1)
     limits: LimitSpec = LimitSpec()
+    accept: AcceptSpec = AcceptSpec()
     hints: Hints
 
     @model_validator(mode="after")

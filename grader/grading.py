@@ -27,7 +27,17 @@ from grader.course import Course
 from grader.datasets import Split, generate
 from grader.errors import ContentError, SandboxError
 from grader.exercises import ExerciseSpec
-from grader.facts import FIT_ARRAYS, InspectReport, LearnerReport, read_json
+from grader.facts import (
+    FIT_ARRAYS,
+    InspectReport,
+    LearnerReport,
+    ModelFacts,
+    _name_of,
+    loss_of,
+    metrics_of,
+    read_json,
+)
+from grader.mistakes import label_kind
 from grader.recipes import RECIPES, STEPS
 from grader.sandbox import Limits, RunResult, Sandbox
 
@@ -358,13 +368,14 @@ class Grader:
         ctx = Context(
             self.lang,
             spec.task,
+            label_kind(data.y_train, spec.data.n_classes),
             spec.entry_points,
             data.y_test,
             data.y_train,
             ref,
             spec.tolerance,
             spec.data.n_classes,
-            recipe.expected,
+            expectations(ref, spec),
         )
         verdicts = recipe.judge(ev, ctx)
         checks = []
@@ -554,6 +565,36 @@ def _array(path: Path) -> np.ndarray | None:
     return arr if isinstance(arr, np.ndarray) and arr.dtype.kind in "biuf" else None
 
 
+def reference_model(facts: ModelFacts) -> dict[str, Any]:
+    """What the reference's model is, as the inspector read it: the expectations of the model
+    checks (nothing about it is typed into the grader)."""
+    loss, _ = loss_of(facts.compile)
+    optimizer = _name_of((facts.compile or {}).get("optimizer"))[0] or ""
+    metrics = metrics_of(facts.compile)
+    return {
+        "loss": loss,
+        "units": facts.output_units,
+        "activation": facts.output_activation or "linear",
+        "optimizer": optimizer,
+        "metric": metrics[0] if metrics else None,
+    }
+
+
+def expectations(ref: dict[str, Any], spec: ExerciseSpec) -> dict[str, Any]:
+    """The reference's choices, widened where the exercise's YAML says so (`accept:`)."""
+    model = ref.get("model")
+    if not model:
+        return {}
+    losses = [model["loss"], *(x for x in spec.accept.loss if x != model["loss"])]
+    return {
+        "loss": losses,
+        "units": model["units"],
+        "activations": [model["activation"]],
+        "optimizer": model["optimizer"],
+        "metric": model["metric"],
+    }
+
+
 def summarize(spec: ExerciseSpec, ev: Evidence, data: Split) -> dict[str, Any] | None:
     """What later submissions are compared with; None when the reference itself fails."""
     r = ev.report
@@ -565,8 +606,13 @@ def summarize(spec: ExerciseSpec, ev: Evidence, data: Split) -> dict[str, Any] |
             return None
         from grader.checks import accuracy, mae
 
-        fn = mae if spec.task == "regressor" else accuracy
+        kind = label_kind(data.y_train, spec.data.n_classes)
+        fn = mae if kind == "continuous" else accuracy
         out["metric"] = fn(ev.pred, data.y_test)
+        if spec.task in MODEL_TASKS:
+            if ev.facts is None or ev.facts.compile is None:
+                return None
+            out["model"] = reference_model(ev.facts)
         if ev.inspect is not None and ev.inspect.metric_truth:
             from grader.facts import meanings
 
@@ -589,4 +635,6 @@ def summarize(spec: ExerciseSpec, ev: Evidence, data: Split) -> dict[str, Any] |
         if lr is None or lr.error:
             return None
         out["lr"] = lr.values
+        out["lr_class"] = lr.class_
+        out["schedule"] = lr.schedule
     return out

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import grp
 import json
 import os
+import pwd
 import re
 import select
 import shutil
@@ -39,6 +41,8 @@ BASE_ENV["CUDA_VISIBLE_DEVICES"] = ""
 BASE_ENV.update(
     dict.fromkeys(["OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"], "1")
 )
+# As root, what the zygote copies back from the job's private workdir when the caller names nothing.
+HANDBACK = ("out/**",)
 SAFE_PATH = os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"])
 _HEADER = struct.Struct("!I")
 _MAX_MESSAGE = 512 * 1024 * 1024
@@ -65,6 +69,10 @@ class Limits:
     # As root the workdir is a private tmpfs: what the job may write there on top of its inputs.
     disk_mb: int = 256
     max_files: int = 10_000
+    # As root, what the zygote copies back to the real workdir at most (bytes of files, and files
+    # plus folders); the rest is cut and said in the job's output.
+    handback_mb: int = 200
+    handback_files: int = 2000
 
 
 @dataclass
@@ -152,6 +160,31 @@ def descendants(root: int) -> list[int]:
 
 def processes_of_uid(uid: int) -> list[int]:
     return [pid for pid, _ppid, state, real in proc_table() if real == uid and state != "Z"]
+
+
+def _account_exists(uid: int) -> bool:
+    """A user with this uid, or a group with this gid (a job runs as uid:uid)."""
+    for lookup in (pwd.getpwuid, grp.getgrgid):
+        try:
+            lookup(uid)
+        except KeyError:
+            continue
+        return True
+    return False
+
+
+def _file_owners(folders: Sequence[str] = ("/tmp", "/var/tmp", "/dev/shm", "/run")) -> set[int]:
+    """Owners of what lies at the top of the shared scratch folders (a cheap scan, no walk)."""
+    owners = set()
+    for folder in folders:
+        try:
+            with os.scandir(folder) as it:
+                for entry in it:
+                    with contextlib.suppress(OSError):
+                        owners.add(entry.stat(follow_symlinks=False).st_uid)
+        except OSError:
+            continue
+    return owners
 
 
 def kill_pids(pids: Sequence[int]) -> None:
@@ -287,14 +320,31 @@ class Sandbox:
         payload: dict[str, Any],
         limits: Limits,
         hide: Sequence[str | os.PathLike[str]] = (),
+        handback: Sequence[str] = HANDBACK,
     ) -> RunResult:
-        """Run `module:function(payload)` in `workdir`; `hide`: more paths the job must not see."""
+        """Run `module:function(payload)` in `workdir`.
+
+        Args:
+            hide: more paths the job must not see (as root).
+            handback: as root, the job works in a private copy of `workdir` and only the paths
+                matching these glob patterns (relative to `workdir`; `*` within a name, `**`
+                across folders, e.g. `out/report.json`, `out/*.npy`, `out/returned_sm/**`; the
+                first patterns are copied first) come back, within `limits.handback_mb` and
+                `limits.handback_files`. Hard links and sparse files never come back. What is
+                refused or cut is said in the output. Without root the job writes `workdir`
+                itself and this is not used.
+        """
         workdir = Path(workdir).resolve()
         if not workdir.is_dir():
             raise SandboxError(f"sandbox workdir {workdir} is not a directory")
+        patterns = [str(p) for p in handback]
+        bad = [p for p in patterns if p.startswith("/") or {".", ".."} & set(p.split("/"))]
+        if bad or not patterns:
+            raise SandboxError(f"handback patterns must be relative paths below the workdir: {bad}")
         request: dict[str, Any] = {"op": "run", "job": job, "workdir": str(workdir)}
         request.update(payload=payload, limits=asdict(limits), uid=self.job_uid)
         request["hide"] = [*self.hide, *(os.path.abspath(p) for p in hide)]
+        request["handback"] = patterns
         json.dumps(request)  # fail here, in the caller, if the payload is not JSON
         with self._lock:
             for attempt in (1, 2):
@@ -310,13 +360,17 @@ class Sandbox:
 
     # -- internals ---------------------------------------------------------------------------------
     def _claim_slot(self) -> None:
-        """Cleanup kills every process of the job uid: two live sandboxes must not share one."""
+        """Cleanup kills every process of the job uid: two live sandboxes must not share one, and
+        no uid (or gid) of an account, a running process or a file in a shared folder is used."""
         if not self._root or self._slot_lock is not None:
             return
         folder = "/run" if os.access("/run", os.W_OK) else tempfile.gettempdir()
         slots = [self._slot] if self._slot is not None else list(range(256))
+        busy = {real for _pid, _ppid, _state, real in proc_table()} | _file_owners()
         for slot in slots:
             uid = self._uid_base + slot
+            if uid in busy or _account_exists(uid):
+                continue
             path = os.path.join(folder, f"learn-keras-sandbox-{uid}.lock")
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
             try:

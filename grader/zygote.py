@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import importlib
 import os
+import platform
+import re
 import resource
 import select
 import shutil
@@ -20,13 +23,18 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Sequence
+from dataclasses import asdict
+from fnmatch import fnmatchcase
 from typing import Any, NoReturn
 
 from grader.sandbox import (
     BASE_ENV,
     EXIT_ISOLATION,
     EXIT_MEMORY,
+    HANDBACK,
     SAFE_PATH,
+    Limits,
     descendants,
     kill_pids,
     processes_of_uid,
@@ -39,7 +47,10 @@ CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
+MS_NOSYMFOLLOW, MS_NOATIME, MS_NODIRATIME = 256, 1024, 2048
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
+MS_RELATIME, MS_STRICTATIME = 1 << 21, 1 << 24
+PR_SET_SECCOMP = 22
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -100,10 +111,105 @@ def _isolate_network(is_root: bool) -> None:
     _deny_network()
 
 
+# -- seccomp: sockets no namespace covers ---------------------------------------------------------
+# vsock (guest <-> hypervisor) is not scoped by network namespaces: in a VM it reaches the host
+# whatever namespace the job is in. io_uring can create sockets without the socket() syscall, so it
+# is refused too. Everything else is allowed: the filter is this one hole, not a general policy.
+AF_VSOCK = 40
+SECCOMP_MODE_FILTER = 2
+SECCOMP_RET_KILL_PROCESS = 0x80000000
+SECCOMP_RET_ERRNO = 0x00050000
+SECCOMP_RET_ALLOW = 0x7FFF0000
+X32_SYSCALL_BIT = 0x40000000
+# machine: (AUDIT_ARCH_*, socket, socketpair, io_uring_setup/enter/register, has an x32 ABI)
+SECCOMP_ARCHES = {
+    "x86_64": (0xC000003E, 41, 53, (425, 426, 427), True),
+    "aarch64": (0xC00000B7, 198, 199, (425, 426, 427), False),
+}
+_BPF_LD_W_ABS, _BPF_JEQ_K, _BPF_JGE_K, _BPF_RET_K = 0x20, 0x15, 0x35, 0x06
+_SECCOMP_NR, _SECCOMP_ARCH, _SECCOMP_ARG0 = 0, 4, 16  # offsets in struct seccomp_data
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [
+        ("code", ctypes.c_ushort),
+        ("jt", ctypes.c_ubyte),
+        ("jf", ctypes.c_ubyte),
+        ("k", ctypes.c_uint),
+    ]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def seccomp_program(machine: str | None = None) -> list[tuple[int, int, int, int]] | None:
+    """The BPF filter (code, jt, jf, k) refusing AF_VSOCK sockets; None on an unknown machine.
+
+    Syscalls of another ABI (i386 via int 0x80, x32) kill the process: their numbers differ and a
+    Python job never makes them. socket()/socketpair() with domain AF_VSOCK fail with EACCES (the
+    domain is an int: its low 32 bits are what the kernel reads); io_uring fails with ENOSYS.
+    """
+    spec = SECCOMP_ARCHES.get(machine or platform.machine())
+    if spec is None:
+        return None
+    arch, socket_nr, socketpair_nr, uring, x32 = spec
+    # (label, code, jump-if-true label, jump-if-false label, k); labels become forward offsets.
+    prog: list[tuple[str | None, int, str | None, str | None, int]] = [
+        (None, _BPF_LD_W_ABS, None, None, _SECCOMP_ARCH),
+        (None, _BPF_JEQ_K, None, "kill", arch),
+        (None, _BPF_LD_W_ABS, None, None, _SECCOMP_NR),
+    ]
+    if x32:
+        prog.append((None, _BPF_JGE_K, "kill", None, X32_SYSCALL_BIT))
+    prog += [
+        (None, _BPF_JEQ_K, "family", None, socket_nr),
+        (None, _BPF_JEQ_K, "family", None, socketpair_nr),
+        *((None, _BPF_JEQ_K, "enosys", None, nr) for nr in uring),
+        (None, _BPF_RET_K, None, None, SECCOMP_RET_ALLOW),
+        ("family", _BPF_LD_W_ABS, None, None, _SECCOMP_ARG0),
+        (None, _BPF_JEQ_K, "eacces", None, AF_VSOCK),
+        (None, _BPF_RET_K, None, None, SECCOMP_RET_ALLOW),
+        ("eacces", _BPF_RET_K, None, None, SECCOMP_RET_ERRNO | errno.EACCES),
+        ("enosys", _BPF_RET_K, None, None, SECCOMP_RET_ERRNO | errno.ENOSYS),
+        ("kill", _BPF_RET_K, None, None, SECCOMP_RET_KILL_PROCESS),
+    ]
+    labels = {label: i for i, (label, *_rest) in enumerate(prog) if label}
+    out = []
+    for i, (_label, code, jt, jf, k) in enumerate(prog):
+        offsets = [0 if to is None else labels[to] - i - 1 for to in (jt, jf)]
+        if not all(0 <= off < 256 for off in offsets):
+            raise ValueError("seccomp jump out of range")
+        out.append((code, offsets[0], offsets[1], k))
+    return out
+
+
+def install_seccomp() -> bool:
+    """Install the AF_VSOCK filter on this thread (needs no_new_privs); False: unknown machine."""
+    program = seccomp_program()
+    if program is None:
+        return False
+    filters = (_SockFilter * len(program))(*(_SockFilter(*ins) for ins in program))
+    fprog = _SockFprog(len(program), filters)
+    zero = ctypes.c_ulong(0)
+    ret = _libc.prctl(
+        PR_SET_SECCOMP, ctypes.c_ulong(SECCOMP_MODE_FILTER), ctypes.byref(fprog), zero, zero
+    )
+    _check(ret, "prctl(PR_SET_SECCOMP)")
+    return True
+
+
 # -- the job's view of the filesystem (root only) -------------------------------------------------
 # Directories of the host every job sees, read-only: the system and Python's own files. Nothing
 # else of the host (the course, home directories, other checkouts, /tmp) exists in the view.
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+DEV_NODES = ("null", "zero", "full", "random", "urandom", "tty")
+DEV_LINKS = {
+    "fd": "/proc/self/fd",
+    "stdin": "/proc/self/fd/0",
+    "stdout": "/proc/self/fd/1",
+    "stderr": "/proc/self/fd/2",
+}
 _VIEW_DIR: str | None = None  # the zygote's own (root-only) mount point for the job views
 _MAX_COPY_DEPTH = 16  # handing back: deeper folders of the job are ignored
 
@@ -118,11 +224,57 @@ def _mount(
     _check(ret, f"mount {source or ''} {fstype or ''} on {target}")
 
 
-def _bind(source: str, target: str, readonly: bool = True) -> None:
+# Per-mount options of /proc/self/mountinfo and the flags that keep them on a bind remount.
+_OPTION_FLAGS = {
+    "ro": MS_RDONLY,
+    "nosuid": MS_NOSUID,
+    "nodev": MS_NODEV,
+    "noexec": MS_NOEXEC,
+    "nosymfollow": MS_NOSYMFOLLOW,
+    "noatime": MS_NOATIME,
+    "nodiratime": MS_NODIRATIME,
+    "relatime": MS_RELATIME,
+    "strictatime": MS_STRICTATIME,
+}
+_ATIME_FLAGS = MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME
+
+
+def mounts_under(target: str) -> list[tuple[str, int]]:
+    """(mount point, current flags) of `target` and every mount below it, outermost first."""
+    found = []
+    with open("/proc/self/mountinfo", "rb") as f:
+        for line in f:
+            fields = line.split()
+            point = os.fsdecode(
+                re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), fields[4])
+            )
+            if _inside(point, target):
+                flags = 0
+                for option in fields[5].decode().split(","):
+                    flags |= _OPTION_FLAGS.get(option, 0)
+                found.append((point, flags))
+    return sorted(dict(found).items(), key=lambda item: item[0].count("/"))
+
+
+def _bind(source: str, target: str, readonly: bool = True, devices: bool = False) -> None:
+    """Bind `source` (recursively) on `target`; read-only makes every mount of the tree read-only.
+
+    A bind remount changes one mount: the submounts MS_REC brought along (e.g. a tmpfs mounted
+    somewhere under /usr) are remounted one by one. `devices`: a device node, left usable (no
+    nodev) but noexec.
+    """
     _mount(source, target, None, MS_BIND | MS_REC, None)
-    if readonly:
-        flags = MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV
-        _mount(None, target, None, flags, None)
+    if not readonly:
+        return
+    wanted = MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | (MS_NOEXEC if devices else MS_NODEV)
+    for point, current in mounts_under(target):
+        # Restrictions the mount already has are kept; atime flags too if the kernel insists
+        # (a mount locked by a user namespace refuses a remount that drops any of its flags).
+        flags = wanted | (current & ~_ATIME_FLAGS & ~MS_RDONLY)
+        try:
+            _mount(None, point, None, flags, None)
+        except PermissionError:
+            _mount(None, point, None, flags | current, None)
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -178,8 +330,10 @@ def _build_view(req: dict[str, Any], uid: int) -> int:
 
     The workdir is a fresh size- and inode-limited tmpfs holding a copy of the inputs; the zygote
     copies what the job leaves there back to the real workdir after every process of the job is
-    dead. /tmp, /var/tmp and /dev/shm are private tmpfs, /proc hides other users' processes, and
-    every path in req["hide"] (plus any packaged course) is covered with an empty folder.
+    dead. Every host folder in the view is read-only down to its last submount; /dev is a minimal
+    one of our own; there is no /sys. /tmp, /var/tmp and /dev/shm are private tmpfs, /proc hides
+    other users' processes, and every path in req["hide"] (plus any packaged course) is covered
+    with an empty folder.
     """
     if _VIEW_DIR is None:
         raise RuntimeError("the zygote has no mount point for job views")
@@ -221,16 +375,11 @@ def _build_view(req: dict[str, Any], uid: int) -> int:
             os.close(os.open(inner(path), os.O_CREAT | os.O_WRONLY, 0o644))
         _bind(path, inner(path))
         bound.append(path)
-    os.mkdir(inner("/dev"), 0o755)
-    _mount("/dev", inner("/dev"), None, MS_BIND | MS_REC, None)
-    _mount(None, inner("/dev"), None, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NOEXEC, None)
-    os.mkdir(inner("/sys"), 0o755)
-    _bind("/sys", inner("/sys"))
+    _build_dev(inner("/dev"), scratch)
+    # No /sys: it lists the host's processes (cgroups) and devices, and no job needs it.
     os.mkdir(inner("/proc"), 0o555)
     # A proc of our own that shows other users' processes to nobody (the zygote, the grader).
     _mount("proc", inner("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
-    os.makedirs(inner("/dev/shm"), 0o755, exist_ok=True)
-    _mount("tmpfs", inner("/dev/shm"), "tmpfs", MS_NOSUID | MS_NODEV, scratch)
     # The workdir: a copy of the inputs in a tmpfs of its own, so that size and file count are
     # limited (RLIMIT_FSIZE alone allows any number of files at its limit).
     files = [
@@ -267,6 +416,30 @@ def _build_view(req: dict[str, Any], uid: int) -> int:
     return handle
 
 
+def _build_dev(dev: str, shm_options: str) -> None:
+    """A /dev of our own: a few harmless device nodes of the host, /proc/self/fd links and a
+    private /dev/shm; nothing else of the host's /dev (no /dev/mqueue, ptys or disks)."""
+    os.mkdir(dev, 0o755)
+    options = "mode=0755,size=64k,nr_inodes=64"
+    _mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, options)
+    for name in DEV_NODES:
+        host = os.path.join("/dev", name)
+        try:
+            if not stat.S_ISCHR(os.stat(host).st_mode):
+                continue
+        except OSError:
+            continue
+        node = os.path.join(dev, name)
+        os.close(os.open(node, os.O_CREAT | os.O_WRONLY, 0o666))
+        _bind(host, node, devices=True)
+    for name, target in DEV_LINKS.items():
+        os.symlink(target, os.path.join(dev, name))
+    os.mkdir(os.path.join(dev, "shm"), 0o755)
+    _mount("tmpfs", os.path.join(dev, "shm"), "tmpfs", MS_NOSUID | MS_NODEV, shm_options)
+    flags = MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC
+    _mount(None, dev, None, flags, options)
+
+
 def _parents(folder: str, top: str) -> list[str]:
     """`folder` and its parents up to, not including, `top`."""
     out = []
@@ -276,72 +449,197 @@ def _parents(folder: str, top: str) -> list[str]:
     return out
 
 
-def _copy_back(src_fd: int, dest: str) -> None:
+def _glob_match(parts: Sequence[str], pattern: Sequence[str]) -> bool:
+    """Whether a relative path matches a pattern, both split on "/"; "**": any number of parts."""
+    if not pattern:
+        return not parts
+    if pattern[0] == "**":
+        return any(_glob_match(parts[i:], pattern[1:]) for i in range(len(parts) + 1))
+    return bool(parts) and fnmatchcase(parts[0], pattern[0]) and _glob_match(parts[1:], pattern[1:])
+
+
+def _glob_below(parts: Sequence[str], pattern: Sequence[str]) -> bool:
+    """Whether something below the folder `parts` may match `pattern` (else it is not entered)."""
+    if not parts:
+        return bool(pattern)
+    if not pattern:
+        return False
+    if pattern[0] == "**":
+        return True
+    return fnmatchcase(parts[0], pattern[0]) and _glob_below(parts[1:], pattern[1:])
+
+
+def handback_patterns(patterns: Sequence[str]) -> list[list[str]]:
+    """Usable allow-list patterns, split on "/": relative, no "." or ".." parts."""
+    out = []
+    for pattern in patterns:
+        parts = [p for p in pattern.split("/") if p]
+        if parts and not pattern.startswith("/") and not {".", ".."} & set(parts):
+            out.append(parts)
+    return out
+
+
+def _copy_back(
+    src_fd: int,
+    dest: str,
+    patterns: Sequence[str] = HANDBACK,
+    max_bytes: int = Limits.handback_mb * 1024 * 1024,
+    max_files: int = Limits.handback_files,
+) -> list[str]:
     """Copy what the job left in its workdir tmpfs (held open by `src_fd`) to the real workdir.
 
-    Runs in the zygote, as root, after every process of the job is dead: only regular files and
-    folders are copied (no symlinks, fifos or devices; O_NOFOLLOW everywhere), never deeper than
-    _MAX_COPY_DEPTH, and files the job did not change are left alone.
+    Runs in the zygote, as root, after every process of the job is dead. Only paths matching an
+    allow-list pattern (relative to the workdir, "**" spans folders; earlier patterns first) are
+    copied, and of those only regular files and folders (O_NOFOLLOW everywhere), never deeper than
+    _MAX_COPY_DEPTH, within `max_bytes` and `max_files` (folders made count). Refused: files with
+    more than one name (tmpfs charges a hard link nothing, a copy would cost its size again) and
+    sparse files (blocks short of their size: the copy would be dense). Files the job did not
+    change are left alone. Returns one line per refused or cut path; never raises OSError.
     """
-    stack = [(src_fd, dest, 0)]
-    opened: list[int] = []
-    try:
-        while stack:
-            fd, target, depth = stack.pop()
-            for entry in os.scandir(fd):
-                if depth == 0 and entry.name == ".tmp":
+    split = handback_patterns(patterns)
+    found: list[tuple[int, tuple[str, ...], bool]] = []  # (pattern index, path parts, folder)
+    notes: list[str] = []
+
+    def rank(parts: tuple[str, ...]) -> int | None:
+        return next((i for i, pat in enumerate(split) if _glob_match(parts, pat)), None)
+
+    def walk(fd: int, parts: tuple[str, ...]) -> None:
+        try:
+            with os.scandir(fd) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            rel = (*parts, entry.name)
+            if not parts and entry.name == ".tmp":
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            index = rank(rel)
+            if stat.S_ISDIR(st.st_mode):
+                if index is not None:
+                    found.append((index, rel, True))
+                if not any(_glob_below(rel, pat) for pat in split):
+                    continue
+                if len(rel) >= _MAX_COPY_DEPTH:
+                    notes.append(f"{'/'.join(rel)}: folders nested too deep")
                     continue
                 try:
-                    st = entry.stat(follow_symlinks=False)
+                    sub = os.open(
+                        entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd
+                    )
                 except OSError:
                     continue
-                out = os.path.join(target, entry.name)
-                if stat.S_ISDIR(st.st_mode) and depth < _MAX_COPY_DEPTH:
-                    try:
-                        sub = os.open(
-                            entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd
-                        )
-                    except OSError:
-                        continue
-                    opened.append(sub)
-                    with contextlib.suppress(FileExistsError):
-                        os.mkdir(out, 0o755)
-                    if os.path.isdir(out) and not os.path.islink(out):
-                        stack.append((sub, out, depth + 1))
-                elif stat.S_ISREG(st.st_mode):
-                    _copy_file(fd, entry.name, st, out)
+                try:
+                    walk(sub, rel)
+                finally:
+                    os.close(sub)
+            elif index is not None:
+                if stat.S_ISREG(st.st_mode):
+                    found.append((index, rel, False))
+                else:
+                    notes.append(f"{'/'.join(rel)}: not a regular file")
+
+    walk(src_fd, ())
+    budget = _Budget(max_bytes, max_files)
+    for _index, rel, folder in sorted(found):
+        name = "/".join(rel)
+        if folder:
+            if not _dest_folder(dest, rel, budget):
+                notes.append(f"{name}/: cut: over the cap of {max_files} files")
+            continue
+        why = _copy_file(src_fd, rel, dest, budget)
+        if why:
+            notes.append(f"{name}: {why}")
+    return notes
+
+
+class _Budget:
+    """What the handback may still write: bytes and files (folders count as files)."""
+
+    def __init__(self, size: int, files: int) -> None:
+        self.size, self.files = self.max_size, self.max_files = size, files
+
+
+def _dest_folder(dest: str, rel: Sequence[str], budget: _Budget) -> bool:
+    """Make dest/rel (each folder made costs one file of the budget); False when over budget."""
+    path = dest
+    for part in rel:
+        path = os.path.join(path, part)
+        if os.path.isdir(path) and not os.path.islink(path):
+            continue
+        if budget.files <= 0:
+            return False
+        try:
+            os.mkdir(path, 0o755)
+        except OSError:
+            return False
+        budget.files -= 1
+    return True
+
+
+def _open_under(root_fd: int, rel: Sequence[str]) -> int:
+    """Open root/rel for reading, following no symlink on the way."""
+    fd = root_fd
+    try:
+        for part in rel[:-1]:
+            sub = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            if fd != root_fd:
+                os.close(fd)
+            fd = sub
+        return os.open(rel[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
     finally:
-        for fd in opened:
+        if fd != root_fd:
             os.close(fd)
 
 
-def _copy_file(dir_fd: int, name: str, st: os.stat_result, out: str) -> None:
+def _copy_file(root_fd: int, rel: Sequence[str], dest: str, budget: _Budget) -> str:
+    """Copy one file of the job's workdir; the reason it was not copied, or ""."""
     try:
-        old = os.stat(out, follow_symlinks=False)
-        if stat.S_ISREG(old.st_mode) and (old.st_size, old.st_mtime_ns) == (
-            st.st_size,
-            st.st_mtime_ns,
-        ):
-            return  # an input the job left as it was
-    except FileNotFoundError:
-        pass
+        src = _open_under(root_fd, rel)
+    except OSError as exc:
+        return f"not readable ({exc.strerror})"
     try:
-        src = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
-    except OSError:
-        return
-    try:
-        if not stat.S_ISREG(os.fstat(src).st_mode):
-            return
+        st = os.fstat(src)
+        if not stat.S_ISREG(st.st_mode):
+            return "not a regular file"
+        if st.st_nlink > 1:
+            return f"refused: a hard link ({st.st_nlink} names)"
+        if st.st_blocks * 512 < st.st_size:
+            return f"refused: a sparse file ({st.st_size} bytes in {st.st_blocks * 512})"
+        out = os.path.join(dest, *rel)
+        try:
+            old = os.stat(out, follow_symlinks=False)
+            if stat.S_ISREG(old.st_mode) and (old.st_size, old.st_mtime_ns) == (
+                st.st_size,
+                st.st_mtime_ns,
+            ):
+                return ""  # an input the job left as it was
+        except OSError:
+            pass
+        if st.st_size > budget.size:
+            return f"cut: {st.st_size} bytes, over the cap of {budget.max_size} bytes in all"
+        if not _dest_folder(dest, rel[:-1], budget) or budget.files <= 0:
+            return f"cut: over the cap of {budget.max_files} files"
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
         try:
             dst = os.open(out, flags, 0o644)
-        except OSError:
-            return
+        except OSError as exc:
+            return f"not written ({exc.strerror})"
+        budget.files -= 1
+        budget.size -= st.st_size
         try:
-            while chunk := os.read(src, 1 << 20):
+            left = st.st_size  # never more than it had when the job ended
+            while left > 0 and (chunk := os.read(src, min(left, 1 << 20))):
                 os.write(dst, chunk)
+                left -= len(chunk)
+        except OSError as exc:
+            return f"copy failed ({exc.strerror})"
         finally:
             os.close(dst)
+        return ""
     finally:
         os.close(src)
 
@@ -402,6 +700,12 @@ def _isolate(req: dict[str, Any]) -> int | None:
         others = 0 if drop else len(processes_of_uid(os.getuid()))
         _set_limit(resource.RLIMIT_NPROC, others + limits["max_processes"])
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
+    try:
+        install_seccomp()
+    except OSError:
+        if drop:  # the instructor's isolation is not complete without it
+            raise
+        # A learner's own machine whose kernel has no seccomp: robustness does not need it.
     os.environ.clear()
     os.environ.update(BASE_ENV, PATH=SAFE_PATH, HOME=workdir, TMPDIR=tmpdir)
     tempfile.tempdir = None  # re-read TMPDIR
@@ -544,8 +848,20 @@ def _serve(sock: socket.socket, req: dict[str, Any], out_fd: int) -> bool:
             _child(req, out_fd, status_w.fileno())
         finally:
             os._exit(EXIT_ISOLATION)
-    os.close(out_fd)
     status_w.close()
+    try:
+        return _supervise(sock, req, pid, status_r, out_fd)
+    finally:
+        os.close(out_fd)
+
+
+def _supervise(
+    sock: socket.socket, req: dict[str, Any], pid: int, status_r: socket.socket, out_fd: int
+) -> bool:
+    """Wait for the job, clean up after it, hand back its files; False: the trusted side is gone.
+
+    `out_fd` is the job's output pipe: what the handback refused is said there, after the job.
+    """
     pidfd = os.pidfd_open(pid)
     try:
         send_msg(sock, {"op": "started", "pid": pid})
@@ -563,19 +879,40 @@ def _serve(sock: socket.socket, req: dict[str, Any], out_fd: int) -> bool:
     status_r.close()
     isolated = data == b"\x01"
     _kill_everything(req.get("uid"))
+    limits = {**asdict(Limits()), **req["limits"]}
     for handle in handles:  # the job's private workdir: hand back what it left there
         try:
-            _copy_back(handle, req["workdir"])
-        except OSError:
+            notes = _copy_back(
+                handle,
+                req["workdir"],
+                req.get("handback") or HANDBACK,
+                limits["handback_mb"] * 1024 * 1024,
+                limits["handback_files"],
+            )
+        except Exception as exc:  # a bug here must not cost the grading of the job
             traceback.print_exc()
+            notes = [f"handback failed: {exc!r}"]
         finally:
             os.close(handle)
+        _say(out_fd, notes)
     if gone:
         return False
     cpu = usage.ru_utime + usage.ru_stime
     done = {"op": "done", "status": status, "cpu": cpu, "isolated": isolated, "killed": killed}
     send_msg(sock, done)
     return True
+
+
+def _say(out_fd: int, notes: list[str], most: int = 20) -> None:
+    """Write handback notes to the job's output; never blocks (every writer but us is dead)."""
+    if not notes:
+        return
+    lines = [f"sandbox: not handed back: {note}" for note in notes[:most]]
+    if len(notes) > most:
+        lines.append(f"sandbox: not handed back: {len(notes) - most} more")
+    with contextlib.suppress(OSError):
+        os.set_blocking(out_fd, False)
+        os.write(out_fd, ("\n" + "\n".join(lines) + "\n").encode(errors="backslashreplace"))
 
 
 def main() -> None:

@@ -214,3 +214,67 @@ def fill_disk(payload: dict[str, Any]) -> None:
             written += 1
     finally:
         print(f"wrote {written} files")
+
+
+def view_probe(payload: dict[str, Any]) -> None:
+    """What the job can see and change of /dev, /sys and the read-only system folders."""
+    facts: dict[str, Any] = {"dev": sorted(os.listdir("/dev")), "sys": os.path.exists("/sys")}
+    writes = {}
+    targets = ["/dev/mqueue/x", "/dev/shm/x", "/dev/x", "/dev/null", "/usr/x", "/etc/x"]
+    # Every mount point below a system folder the job sees (submounts must be read-only too).
+    with open("/proc/self/mountinfo") as f:
+        points = [line.split()[4] for line in f]
+    targets += [os.path.join(p, "x") for p in points if p.startswith(("/usr/", "/etc/"))]
+    for path in targets:
+        try:
+            with open(path, "w") as out:
+                out.write("x")
+            writes[path] = "written"
+        except OSError as exc:
+            writes[path] = exc.strerror
+    facts["writes"] = writes
+    with open("/dev/urandom", "rb") as f:
+        facts["urandom"] = len(f.read(16))
+    try:
+        facts["cgroup"] = sorted(os.listdir("/sys/fs/cgroup"))
+    except OSError as exc:
+        facts["cgroup"] = exc.strerror
+    Path("view.json").write_text(json.dumps(facts))
+
+
+def vsock(payload: dict[str, Any]) -> None:
+    """Which kinds of socket the job may create (the seccomp filter refuses only AF_VSOCK)."""
+    import ctypes
+
+    outcomes = {}
+    for name, attempt in [
+        ("vsock", lambda: socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)),
+        ("vsock_dgram", lambda: socket.socket(socket.AF_VSOCK, socket.SOCK_DGRAM)),
+        ("vsock_pair", lambda: socket.socketpair(socket.AF_VSOCK, socket.SOCK_STREAM)[0]),
+        ("unix", lambda: socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)),
+        ("inet", lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM)),
+    ]:
+        try:
+            attempt().close()
+            outcomes[name] = "allowed"
+        except OSError as exc:
+            outcomes[name] = type(exc).__name__
+    libc = ctypes.CDLL(None, use_errno=True)
+    params = ctypes.create_string_buffer(120)  # struct io_uring_params
+    ret = libc.syscall(425, 8, params)  # io_uring_setup(8, &params)
+    outcomes["io_uring"] = "allowed" if ret >= 0 else os.strerror(ctypes.get_errno())
+    Path("sockets.json").write_text(json.dumps(outcomes))
+
+
+def handback_flood(payload: dict[str, Any]) -> None:
+    """Leave what costs the tmpfs nothing but a dense copy a lot: sparse files and hard links."""
+    out = Path("out")
+    out.mkdir()
+    with open(out / "sparse.bin", "wb") as f:
+        f.truncate(payload["sparse_mb"] * 1024 * 1024)
+    (out / "data.bin").write_bytes(os.urandom(1024 * 1024))
+    for i in range(payload["links"]):
+        os.link(out / "data.bin", out / f"link-{i:05d}.bin")
+    (out / "ok.txt").write_text("handed back")
+    Path("outside.txt").write_text("not in the allow-list")
+    print("flooded")

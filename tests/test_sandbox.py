@@ -10,8 +10,10 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -24,6 +26,8 @@ TESTS_DIR = Path(__file__).resolve().parent
 if str(TESTS_DIR.parent) not in sys.path:
     sys.path.insert(0, str(TESTS_DIR.parent))
 
+import grader.sandbox  # noqa: E402
+from grader import zygote  # noqa: E402
 from grader.sandbox import (  # noqa: E402
     EXIT_MEMORY,
     Limits,
@@ -69,10 +73,18 @@ def workdir(tmp_path: Path) -> Path:
 
 
 def run(
-    sb: Sandbox, job: str, workdir: Path, payload: dict[str, Any] | None = None, **limits: Any
+    sb: Sandbox,
+    job: str,
+    workdir: Path,
+    payload: dict[str, Any] | None = None,
+    handback: tuple[str, ...] = ("**",),
+    **limits: Any,
 ) -> RunResult:
+    """Run a job of sandbox_jobs; these jobs leave their results anywhere in the workdir."""
     limits.setdefault("wall_seconds", 20)
-    return sb.run(f"sandbox_jobs:{job}", workdir, payload or {}, Limits(**limits))
+    return sb.run(
+        f"sandbox_jobs:{job}", workdir, payload or {}, Limits(**limits), handback=handback
+    )
 
 
 def alive(pid: int) -> bool:
@@ -343,8 +355,11 @@ def test_handback_copies_only_plain_files(sandbox: Sandbox, workdir: Path) -> No
     result = run(sandbox, "plant_tricks", workdir)
     assert result.status == "ok", result
     assert (workdir / "out" / "plain.txt").read_text() == "plain"
-    assert (workdir / "out" / "hardlink.txt").read_text() == "changed by the job"  # same inode
-    assert (workdir / "input.txt").read_text() == "changed by the job"
+    # out/hardlink.txt and input.txt are one file with two names: neither comes back.
+    assert not (workdir / "out" / "hardlink.txt").exists()
+    assert (workdir / "input.txt").read_text() == "from the grader"
+    assert "input.txt: refused: a hard link (2 names)" in result.output
+    assert "out/fifo: not a regular file" in result.output
     depth = 0
     for top, dirs, files in os.walk(workdir):
         for name in dirs + files:
@@ -414,10 +429,267 @@ def test_keras_trains_in_children_forked_after_import(workdir: Path, tmp_path: P
         for name in ("a", "b"):
             wd = tmp_path / name
             wd.mkdir()
-            result = sb.run("sandbox_jobs:train_keras", wd, {"seed": 0}, Limits(wall_seconds=120))
+            limits = Limits(wall_seconds=120)
+            result = sb.run("sandbox_jobs:train_keras", wd, {"seed": 0}, limits, handback=["*"])
             assert result.status == "ok", result
             losses.append(json.loads((wd / "loss.json").read_text()))
         # TensorFlow reports an allocation RLIMIT_AS refuses (after ~10 s of its own retries).
         oom = sb.run("sandbox_jobs:tf_oom", workdir, {}, Limits(wall_seconds=60, memory_mb=256))
         assert oom.status == "memory" and oom.reason == "memory limit of 256 MB exceeded", oom
     assert len(losses[0]) == 3 and losses[0] == losses[1]  # deterministic across children
+
+
+# -- the handback: what the zygote copies back as root ---------------------------------------------
+def disk_used(folder: Path) -> int:
+    """Bytes the folder's files take on disk (blocks, not apparent sizes)."""
+    return sum(p.lstat().st_blocks * 512 for p in folder.rglob("*"))
+
+
+def handed_back(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) + ("/" if p.is_dir() else "") for p in folder.rglob("*")}
+
+
+@pytest.fixture
+def job_tree(tmp_path: Path) -> Path:
+    """A workdir as a job could leave it, in a plain folder (its file system keeps holes)."""
+    src = tmp_path / "src"
+    (src / "out" / "returned_sm" / "variables").mkdir(parents=True)
+    (src / "out" / "returned_sm" / "assets").mkdir()
+    (src / "out" / "returned_sm" / "variables" / "v.data").write_bytes(b"v" * 1000)
+    (src / "out" / "report.json").write_text("{}")
+    (src / "out" / "pred.npy").write_bytes(b"p" * 100)
+    (src / "out" / "notes.txt").write_text("not in the allow-list")
+    (src / "top.txt").write_text("not in the allow-list")
+    with open(src / "out" / "sparse.bin", "wb") as f:
+        f.truncate(1024 * MB)  # 1 GB of nothing
+    (src / "out" / "data.bin").write_bytes(b"d" * MB)
+    for i in range(300):
+        os.link(src / "out" / "data.bin", src / "out" / f"link-{i:03d}.bin")
+    os.mkfifo(src / "out" / "fifo.bin")
+    os.symlink("/etc/passwd", src / "out" / "passwd.bin")
+    return src
+
+
+def copy_back(src: Path, dest: Path, patterns: list[str], **caps: Any) -> list[str]:
+    dest.mkdir(exist_ok=True)
+    fd = os.open(src, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        return zygote._copy_back(fd, str(dest), patterns, **caps)
+    finally:
+        os.close(fd)
+
+
+ALLOWED = ["out/report.json", "out/*.npy", "out/*.bin", "out/returned_sm/**"]
+
+
+def test_copy_back_takes_only_the_allow_list(job_tree: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "dest"
+    notes = copy_back(job_tree, dest, ALLOWED)
+    assert handed_back(dest) == {
+        "out/",
+        "out/report.json",
+        "out/pred.npy",
+        "out/returned_sm/",
+        "out/returned_sm/assets/",
+        "out/returned_sm/variables/",
+        "out/returned_sm/variables/v.data",
+    }
+    assert disk_used(dest) < MB  # not 1 GB of zeros, not 301 copies of 1 MB
+    assert "out/sparse.bin: refused: a sparse file (1073741824 bytes in 0)" in notes
+    assert "out/data.bin: refused: a hard link (301 names)" in notes
+    assert "out/link-299.bin: refused: a hard link (301 names)" in notes
+    assert {"out/fifo.bin: not a regular file", "out/passwd.bin: not a regular file"} <= set(notes)
+    assert len(notes) == 1 + 301 + 2  # one line per refusal; unlisted names are not mentioned
+
+
+def test_copy_back_default_is_out_only(job_tree: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "dest"
+    copy_back(job_tree, dest, list(grader.sandbox.HANDBACK))
+    got = handed_back(dest)
+    assert "out/notes.txt" in got and "out/report.json" in got and "top.txt" not in got
+
+
+@pytest.mark.parametrize(
+    ("caps", "kept", "cut"),
+    [
+        ({"max_bytes": 3 * MB}, ["z-first.npy", "a.npy", "b.npy"], "over the cap of 3145728 bytes"),
+        ({"max_files": 3}, ["z-first.npy", "a.npy"], "over the cap of 3 files"),  # out/ is one
+    ],
+    ids=["bytes", "files"],
+)
+def test_copy_back_caps(tmp_path: Path, caps: dict[str, int], kept: list[str], cut: str) -> None:
+    src = tmp_path / "src"
+    (src / "out").mkdir(parents=True)
+    for name in ("a.npy", "b.npy", "c.npy", "d.npy", "z-first.npy"):
+        (src / "out" / name).write_bytes(os.urandom(MB))
+    # Earlier patterns are handed back first: the report survives a flood of arrays.
+    notes = copy_back(src, tmp_path / "dest", ["out/z-first.npy", "out/*.npy"], **caps)
+    assert sorted(p.name for p in (tmp_path / "dest" / "out").iterdir()) == sorted(kept)
+    assert len(notes) == 5 - len(kept) and all(cut in note for note in notes), notes
+
+
+def test_copy_back_ignores_bad_patterns(job_tree: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "dest"
+    assert copy_back(job_tree, dest, ["/etc/passwd", "../top.txt", "out/../top.txt"]) == []
+    assert handed_back(dest) == set()
+    with Sandbox(preload=()) as sb, pytest.raises(SandboxError, match="relative paths"):
+        sb.run("sandbox_jobs:write_file", tmp_path, {}, Limits(), handback=["../x"])
+
+
+@needs_root
+def test_handback_refuses_sparse_files_and_hard_links(sandbox: Sandbox, workdir: Path) -> None:
+    """In the job's tmpfs these cost nothing; copied densely by root they would fill the disk."""
+    payload = {"sparse_mb": 60, "links": 10}
+    result = run(sandbox, "handback_flood", workdir, payload, handback=grader.sandbox.HANDBACK)
+    assert result.status == "ok", result
+    assert handed_back(workdir) == {"out/", "out/ok.txt"}  # outside.txt: not in out/
+    assert disk_used(workdir) < MB
+    assert result.output.startswith("flooded\n")
+    lines = result.output.splitlines()[2:]
+    assert lines[0] == "sandbox: not handed back: out/data.bin: refused: a hard link (11 names)"
+    assert lines[-1].startswith("sandbox: not handed back: out/sparse.bin: refused: a sparse file")
+    assert len(lines) == 12
+
+
+def test_handback_notes_are_bounded() -> None:
+    r, w = os.pipe()
+    try:
+        zygote._say(w, [f"out/{i}.bin: refused" for i in range(500)])
+        os.close(w)
+        lines = os.read(r, 1 << 16).decode().splitlines()
+    finally:
+        os.close(r)
+    assert lines[1] == "sandbox: not handed back: out/0.bin: refused"
+    assert lines[-1] == "sandbox: not handed back: 480 more" and len(lines) == 22
+
+
+# -- the job's view: /dev, /sys, read-only submounts, seccomp --------------------------------------
+@needs_root
+def test_view_has_a_minimal_dev_no_sys_and_read_only_system_folders(
+    sandbox: Sandbox, workdir: Path
+) -> None:
+    result = run(sandbox, "view_probe", workdir)
+    assert result.status == "ok", result
+    facts = json.loads((workdir / "view.json").read_text())
+    devices = [name for name in zygote.DEV_NODES if Path("/dev", name).exists()]
+    assert facts["dev"] == sorted([*devices, *zygote.DEV_LINKS, "shm"])
+    assert facts["sys"] is False and facts["cgroup"] == "No such file or directory"
+    writes = facts["writes"]
+    assert writes.pop("/dev/shm/x") == "written" and writes.pop("/dev/null") == "written"
+    assert writes.pop("/dev/mqueue/x") == "No such file or directory"
+    assert writes and set(writes.values()) <= {"Read-only file system", "Permission denied"}
+    assert facts["urandom"] == 16
+
+
+READONLY_TREE = """
+import ctypes, errno, os, sys
+from grader import zygote
+base = sys.argv[1]
+libc = ctypes.CDLL(None, use_errno=True)
+assert libc.unshare(zygote.CLONE_NEWNS) == 0  # nothing below is seen by the host
+zygote._mount(None, "/", None, zygote.MS_REC | zygote.MS_PRIVATE, None)
+tree, view = os.path.join(base, "tree"), os.path.join(base, "view")
+os.makedirs(tree)
+os.makedirs(view)
+zygote._mount("tmpfs", tree, "tmpfs", 0, "size=1m")
+os.makedirs(os.path.join(tree, "sub", "deeper"))
+zygote._mount("tmpfs", os.path.join(tree, "sub"), "tmpfs", zygote.MS_NOEXEC, "size=1m")
+os.makedirs(os.path.join(tree, "sub", "deeper"))
+zygote._mount("tmpfs", os.path.join(tree, "sub", "deeper"), "tmpfs", 0, "size=1m")
+zygote._bind(tree, view)
+for rel in ("x", "sub/x", "sub/deeper/x"):
+    try:
+        open(os.path.join(view, rel), "w").close()
+        print(rel, "written")
+    except OSError as exc:
+        print(rel, errno.errorcode[exc.errno])
+for point, flags in zygote.mounts_under(view):
+    print(os.path.relpath(point, view), flags & zygote.MS_NOEXEC == zygote.MS_NOEXEC)
+node = os.path.join(base, "null")
+open(node, "w").close()
+zygote._bind("/dev/null", node, devices=True)
+with open(node, "w") as f:
+    print("null", f.write("x"))
+"""
+
+
+@needs_root
+def test_bind_makes_every_submount_read_only(tmp_path: Path) -> None:
+    """A bind remount changes one mount: each submount of a bound tree must be remounted."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(READONLY_TREE), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=TESTS_DIR.parent,
+        env={**os.environ, "PYTHONPATH": str(TESTS_DIR.parent)},
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "x EROFS",
+        "sub/x EROFS",
+        "sub/deeper/x EROFS",
+        ". False",
+        "sub True",  # its own noexec is kept
+        "sub/deeper False",
+        "null 1",  # a device node stays usable
+    ]
+
+
+def test_vsock_and_io_uring_are_refused(sandbox: Sandbox, workdir: Path) -> None:
+    """Network namespaces do not cover vsock: the seccomp filter refuses it, root or not."""
+    result = run(sandbox, "vsock", workdir)
+    assert result.status == "ok", result
+    outcomes = json.loads((workdir / "sockets.json").read_text())
+    assert outcomes == {
+        "vsock": "PermissionError",
+        "vsock_dgram": "PermissionError",
+        "vsock_pair": "PermissionError",
+        "unix": "allowed",
+        "inet": "allowed",
+        "io_uring": "Function not implemented",
+    }
+
+
+@pytest.mark.parametrize("machine", ["x86_64", "aarch64"])
+def test_seccomp_program_checks_the_arch_first(machine: str) -> None:
+    program = zygote.seccomp_program(machine)
+    assert program is not None
+    arch, socket_nr = zygote.SECCOMP_ARCHES[machine][:2]
+    assert program[0] == (0x20, 0, 0, 4) and program[1][3] == arch  # load arch, compare
+    assert program[-1] == (0x06, 0, 0, zygote.SECCOMP_RET_KILL_PROCESS)  # another ABI: killed
+    assert any(code == 0x15 and k == socket_nr for code, _t, _f, k in program)
+    assert zygote.seccomp_program("mips") is None
+
+
+# -- job uids ---------------------------------------------------------------------------------------
+@needs_root
+@pytest.mark.parametrize("owner", ["passwd", "group", "process", "file"])
+def test_claim_skips_uids_someone_has(monkeypatch: pytest.MonkeyPatch, owner: str) -> None:
+    base = 64000 + (os.getpid() % 100) * 5  # clear of the slots other test modules use
+    taken = {"passwd": set(), "group": set(), "process": set(), "file": set()}
+    taken[owner] = {base}
+
+    def lookup(kind: str) -> Callable[[int], object]:
+        def get(uid: int) -> object:
+            if uid in taken[kind]:
+                return object()
+            raise KeyError(uid)
+
+        return get
+
+    monkeypatch.setattr(grader.sandbox.pwd, "getpwuid", lookup("passwd"))
+    monkeypatch.setattr(grader.sandbox.grp, "getgrgid", lookup("group"))
+    table = grader.sandbox.proc_table()
+    fake = [(1, 0, "S", base)] if owner == "process" else []
+    monkeypatch.setattr(grader.sandbox, "proc_table", lambda: table + fake)
+    monkeypatch.setattr(grader.sandbox, "_file_owners", lambda: taken["file"])
+    sb = Sandbox(preload=(), uid_base=base)
+    try:
+        sb._claim_slot()
+        assert sb.job_uid == base + 1
+    finally:
+        sb.close()
+    pinned = Sandbox(preload=(), uid_base=base, slot=0)
+    with pinned, pytest.raises(SandboxError, match="in use"):
+        pinned._claim_slot()

@@ -169,6 +169,21 @@ def nothing_read(r: GradeResult, env: Env, before: dict[str, Any]) -> None:
     assert "READ " not in r.output, r.output[:3000]
 
 
+# round 2: isolation
+def handback_refused(r: GradeResult, env: Env, before: dict[str, Any]) -> None:
+    """The copy-back said it refused the sparse files and the hard links (its unit tests in
+    tests/test_sandbox.py measure the disk they would have cost)."""
+    assert "refused: a sparse file" in r.output, r.output[-2000:]
+    assert "refused: a hard link (3001 names)" in r.output, r.output[-2000:]
+    assert re.search(r"not handed back: \d{4} more", r.output), r.output[-2000:]
+
+
+def dev_untouched(r: GradeResult, env: Env, before: dict[str, Any]) -> None:
+    for folder in ("/dev/shm", "/dev/mqueue"):
+        path = Path(folder) / f"pwned-{env.token}"
+        assert not path.exists(), f"{path} was written on the host"
+
+
 @dataclass(frozen=True)
 class Row:
     case: str
@@ -261,6 +276,10 @@ TABLE = [
     row("zero_class_weights.py", "fit-validation", 55, r"class_weight"),
     row("staircase_half.py", FAST, 80, r"only agrees at some steps"),
     row("piecewise_lookalike.py", FAST, 80, r"only agrees at some steps"),
+    # round 2: isolation
+    row("sparse_hardlink_flood.py", FAST, 80, SGD, root=True, check=handback_refused),
+    row("mqueue_and_dev.py", FAST, 0, r"contained: ", root=True, check=dev_untouched),
+    row("vsock.py", FAST, 0, r"vsock refused: PermissionError"),
 ]
 
 
@@ -311,7 +330,7 @@ def test_inspector_runs_no_code_from_a_malicious_model(
     maker, folder = tmp_path / "maker", tmp_path / "inspect"
     maker.mkdir()
     folder.mkdir()
-    made = sandbox.run("jobs:save_lambda_model", maker, {}, INSPECT_LIMITS)
+    made = sandbox.run("jobs:save_lambda_model", maker, {}, INSPECT_LIMITS, handback=["*.keras"])
     assert made.status == "ok", made
     for name in ("returned.keras", "trained.keras"):
         (folder / name).write_bytes((maker / name).read_bytes())

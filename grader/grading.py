@@ -45,6 +45,15 @@ HERE = Path(__file__).resolve().parent
 MAX_MODEL_BYTES = 50_000_000
 MAX_FIT_BYTES = 40_000_000  # all the arrays of the recorded fit calls, together
 MODEL_TASKS = ("compile-multiclass", "binary-classifier", "regressor")
+# What a learner's job may hand back (copied back as root in this order, within the caps).
+LEARNER_HANDBACK = (
+    "out/report.json",
+    "out/object.json",
+    "out/labels.npy",
+    "out/returned.keras",
+    "out/fit_*.npy",
+    "out/returned_sm/**",
+)
 MAX_SOURCE_BYTES = 1_000_000
 INSPECT_LIMITS = Limits(wall_seconds=120, cpu_seconds=240, memory_mb=3072)
 
@@ -236,7 +245,12 @@ class Grader:
                 np.save(run_dir / "y_test.npy", data.y_test)  # test_scores(model, x, y) needs y
                 shutil.copyfile(self.trained_base(spec), run_dir / "model.keras")
             run = self.sandbox.run(
-                "grader.harness:run_learner", run_dir, self._payload(spec), limits, hide=self.hide
+                "grader.harness:run_learner",
+                run_dir,
+                self._payload(spec),
+                limits,
+                hide=self.hide,
+                handback=LEARNER_HANDBACK,
             )
             out = run_dir / "out"
             report, problem = read_json(out / "report.json", LearnerReport)
@@ -278,6 +292,7 @@ class Grader:
                 self._payload(spec),
                 INSPECT_LIMITS,
                 hide=self.hide,
+                handback=("out/inspect.json", "out/pred.npy"),
             )
             if insp.status != "ok":
                 ev.problems.append(f"inspection failed: {insp.reason}: {insp.output[-1500:]}")
@@ -323,6 +338,7 @@ class Grader:
                 self._payload(spec),
                 INSPECT_LIMITS,
                 hide=self.hide,
+                handback=("out/base.keras",),
             )
             made = folder / "out" / "base.keras"
             if run.status != "ok" or not made.is_file():

@@ -263,8 +263,8 @@ TABLE = [
     # 13. a daemon
     row("daemon.py", FAST, 100, None, check=daemon_dead),
     # 14. malicious model files
-    row("unsafe_lambda_save.py", "compile-multiclass", 0, r"cannot be loaded safely"),
-    row("unsafe_config.py", "compile-multiclass", 0, r"cannot be loaded safely"),
+    row("unsafe_lambda_save.py", "compile-multiclass", 100, None),
+    row("unsafe_config.py", "compile-multiclass", 100, None),
     row("tfsm_gadget.py", "compile-multiclass", 0, r"cannot be loaded safely"),
     # round 2: forged and too-little training
     row("mutate_fit_record.py", "fit-validation", 30, r"epochs 1"),

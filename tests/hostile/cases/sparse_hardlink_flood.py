@@ -16,17 +16,17 @@ GB, MB = 1024**3, 1024**2
 def _flood():
     os.makedirs("out", exist_ok=True)
     try:
-        with open("out/hole-big.bin", "wb") as f:
+        with open("out/fit_hole-big.npy", "wb") as f:
             f.truncate(5 * GB)
     except OSError:  # RLIMIT_FSIZE: many holes under the limit instead
-        os.unlink("out/hole-big.bin")
+        os.unlink("out/fit_hole-big.npy")
         for i in range(80):
-            with open(f"out/hole-{i:02d}.bin", "wb") as f:
+            with open(f"out/fit_hole-{i:02d}.npy", "wb") as f:
                 f.truncate(60 * MB)
-    with open("out/data.bin", "wb") as f:
+    with open("out/fit_data.npy", "wb") as f:
         f.write(os.urandom(MB))
     for i in range(3000):
-        os.link("out/data.bin", f"out/link-{i:04d}.bin")
+        os.link("out/fit_data.npy", f"out/fit_link-{i:04d}.npy")
 
 
 def make_optimizer():

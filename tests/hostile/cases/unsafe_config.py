@@ -3,7 +3,10 @@ them (Keras' saving code is wrapped) with hand-made archives whose config calls
 keras.config.enable_unsafe_deserialization and then deserializes a Lambda (the CVE-2025-1550
 pattern).
 
-Expected: 0, "cannot be loaded safely".
+Expected: 100, the honest score of its correct compile: keras.src.saving.saving_lib is among what
+the harness puts back before it saves (round 2), so the wrapper is gone before the harness saves.
+Were it to survive, the inspector would refuse the archive in safe mode ("cannot be loaded
+safely"; see test_inspector_runs_no_code_from_a_malicious_model).
 """
 import json
 import zipfile

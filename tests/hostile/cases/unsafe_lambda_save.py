@@ -2,7 +2,10 @@
 harness puts back) so that the harness hands back a model holding a Lambda layer: arbitrary code,
 run by whoever loads the file without safe_mode.
 
-Expected: 0, "cannot be loaded safely": the inspector refuses the file and runs none of it.
+Expected: 100, the honest score of its correct compile: keras.src.saving.saving_lib is among what
+the harness puts back before it saves (round 2), so the learner's own model is what is saved. Were
+the patch to survive, the inspector would refuse the file in safe mode and run none of it (see
+test_inspector_runs_no_code_from_a_malicious_model).
 """
 import keras
 from keras.src.saving import saving_lib

@@ -130,7 +130,7 @@ def failure_reason(run: RunResult, lang: str) -> str | None:
     return None
 
 
-PRELOAD = ("keras", "grader.harness", "grader.inspector")
+PRELOAD = ("keras", "grader.jobs.harness", "grader.jobs.inspector")
 # The code of the sandbox jobs: part of the reference cache key.
 JOB_MODULES = ("harness", "fitrecord", "inspector", "exported")
 
@@ -226,7 +226,11 @@ class Grader:
                 np.save(run_dir / "y_test.npy", data.y_test)  # test_scores(model, x, y) needs y
                 shutil.copyfile(self.trained_base(spec), run_dir / "model.keras")
             run = self.sandbox.run(
-                "grader.harness:run_learner", run_dir, self._payload(spec), limits, hide=self.hide
+                "grader.jobs.harness:run_learner",
+                run_dir,
+                self._payload(spec),
+                limits,
+                hide=self.hide,
             )
             out = run_dir / "out"
             report, problem = read_json(out / "report.json", LearnerReport)
@@ -263,7 +267,7 @@ class Grader:
             _hand_over_fit_calls(report, out, insp_dir)
             ev.labels = _array(out / "labels.npy") if report.labels_saved else None
             insp = self.sandbox.run(
-                "grader.inspector:inspect",
+                "grader.jobs.inspector:inspect",
                 insp_dir,
                 self._payload(spec),
                 INSPECT_LIMITS,
@@ -290,7 +294,7 @@ class Grader:
                 (ex_dir / "exercise.yaml").read_bytes(),
                 (ex_dir / "reference.py").read_bytes(),
             ]
-            parts += [(HERE / f"{m}.py").read_bytes() for m in JOB_MODULES]
+            parts += [(HERE / "jobs" / f"{m}.py").read_bytes() for m in JOB_MODULES]
             parts.append(hashlib.sha256(self.secret).digest())  # the held-out rows depend on it
             digest = hashlib.sha256(b"".join(parts) + _versions().encode()).hexdigest()
             self._keys[spec.id] = digest[:24]
@@ -308,7 +312,7 @@ class Grader:
             np.save(folder / "x_train.npy", data.x_train)
             np.save(folder / "y_train.npy", data.y_train)
             run = self.sandbox.run(
-                "grader.inspector:train_base",
+                "grader.jobs.inspector:train_base",
                 folder,
                 self._payload(spec),
                 INSPECT_LIMITS,

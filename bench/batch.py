@@ -35,7 +35,7 @@ import os, sys, json, time
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 from pathlib import Path
 import keras
-import grader.harness as h
+import grader.jobs.harness as h
 from grader.course import load_course
 from grader.datasets import generate
 course = load_course(Path(sys.argv[1]))

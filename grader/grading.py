@@ -149,7 +149,7 @@ def failure_reason(run: RunResult, lang: str) -> str | None:
     return None
 
 
-PRELOAD = ("keras", "grader.harness", "grader.inspector")
+PRELOAD = ("keras", "grader.jobs.harness", "grader.jobs.inspector")
 # The code of the sandbox jobs: part of the reference cache key.
 JOB_MODULES = ("harness", "fitrecord", "inspector", "exported")
 
@@ -245,7 +245,7 @@ class Grader:
                 np.save(run_dir / "y_test.npy", data.y_test)  # test_scores(model, x, y) needs y
                 shutil.copyfile(self.trained_base(spec), run_dir / "model.keras")
             run = self.sandbox.run(
-                "grader.harness:run_learner",
+                "grader.jobs.harness:run_learner",
                 run_dir,
                 self._payload(spec),
                 limits,
@@ -287,7 +287,7 @@ class Grader:
             _hand_over_fit_calls(report, out, insp_dir)
             ev.labels = _array(out / "labels.npy") if report.labels_saved else None
             insp = self.sandbox.run(
-                "grader.inspector:inspect",
+                "grader.jobs.inspector:inspect",
                 insp_dir,
                 self._payload(spec),
                 INSPECT_LIMITS,
@@ -315,7 +315,7 @@ class Grader:
                 (ex_dir / "exercise.yaml").read_bytes(),
                 (ex_dir / "reference.py").read_bytes(),
             ]
-            parts += [(HERE / f"{m}.py").read_bytes() for m in JOB_MODULES]
+            parts += [(HERE / "jobs" / f"{m}.py").read_bytes() for m in JOB_MODULES]
             parts.append(hashlib.sha256(self.secret).digest())  # the held-out rows depend on it
             digest = hashlib.sha256(b"".join(parts) + _versions().encode()).hexdigest()
             self._keys[spec.id] = digest[:24]
@@ -333,7 +333,7 @@ class Grader:
             np.save(folder / "x_train.npy", data.x_train)
             np.save(folder / "y_train.npy", data.y_train)
             run = self.sandbox.run(
-                "grader.inspector:train_base",
+                "grader.jobs.inspector:train_base",
                 folder,
                 self._payload(spec),
                 INSPECT_LIMITS,

@@ -336,7 +336,7 @@ def test_inspector_runs_no_code_from_a_malicious_model(
         (folder / name).write_bytes((maker / name).read_bytes())
     np.save(folder / "x_test.npy", np.zeros((4, 16), dtype="float32"))
     payload = {"task": task, "seed": 0, "steps": [0]}
-    result = sandbox.run("grader.inspector:inspect", folder, payload, INSPECT_LIMITS)
+    result = sandbox.run("grader.jobs.inspector:inspect", folder, payload, INSPECT_LIMITS)
     assert result.status == "ok", result
     report = json.loads((folder / "out" / "inspect.json").read_text())
     assert report[field]["kind"] == "unsafe", report

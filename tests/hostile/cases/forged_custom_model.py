@@ -10,7 +10,7 @@ import sys
 
 import keras
 
-import grader.harness as harness
+import grader.jobs.harness as harness
 
 ADAM = {"module": "keras.optimizers", "class_name": "Adam", "config": {}}
 

@@ -1,11 +1,11 @@
 """Hostile: replaces the grader's own functions in the learner process.
 
-grader.harness.model_facts claims an Adam compile, and grader.harness._write rewrites the report
-to claim it too. The model is compiled with SGD. Expected: what SGD earns (80).
+grader.jobs.harness.model_facts claims an Adam compile, and grader.jobs.harness._write rewrites the
+report to claim it too. The model is compiled with SGD. Expected: what SGD earns (80).
 """
 import keras
 
-import grader.harness as harness
+import grader.jobs.harness as harness
 
 _real_facts = harness.model_facts
 _real_write = harness._write

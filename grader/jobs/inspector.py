@@ -20,10 +20,10 @@ from typing import Any
 import keras
 import numpy as np
 
-from grader.exported import NotCheckable, load_exported
 from grader.facts import FIT_ARRAYS
-from grader.fitrecord import CHECKPOINT_SUFFIXES, PLAIN_ARGS, REPLAYED_CALLBACKS
-from grader.harness import (
+from grader.jobs.exported import NotCheckable, load_exported
+from grader.jobs.fitrecord import CHECKPOINT_SUFFIXES, PLAIN_ARGS, REPLAYED_CALLBACKS
+from grader.jobs.harness import (
     _OOM,
     OUT,
     _error,
@@ -49,7 +49,7 @@ def _safe_load(path: Path) -> tuple[Any, dict[str, Any] | None]:
         text = f"{type(e).__name__}: {e}"
         unsafe = "safe_mode" in text or "Lambda" in text or "unsafe" in text
         # Hardening (hostile suite): "custom" (classes or functions of the learner's own, which
-        # only its code can load: checked from its exported graph, see grader/exported.py) is
+        # only its code can load: checked from its exported graph, see grader/jobs/exported.py) is
         # told apart from a broken or forged file ("unloadable": it earns nothing).
         kind = "unsafe" if unsafe else "custom" if names_own_code(path) else "unloadable"
         return None, {"kind": kind, "message": text[:1000]}

@@ -16,7 +16,7 @@ from typing import Any
 
 import keras
 
-from grader.harness import archive_config
+from grader.jobs.harness import archive_config
 
 # Operations that reach outside the computation (files, Python, summaries, debugging hooks).
 # The checkpoint operations TensorFlow itself uses to restore the variables are allowed.

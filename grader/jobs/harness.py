@@ -1,9 +1,9 @@
 """Runs inside the sandbox (never in the scoring process): calls the learner's code, hands back data.
 
 `run_learner` imports the submission and calls its entry points. A returned model is saved as
-`returned.keras` and not trained here: the inspector (grader/inspector.py, which runs no learner
-code) loads it in safe mode and trains it, so the training that is judged is never the learner
-process's. fit-validation's training is the learner's own code: its fit calls are recorded here
+`returned.keras` and not trained here: the inspector (grader/jobs/inspector.py, which runs no
+learner code) loads it in safe mode and trains it, so the training that is judged is never the
+learner process's. fit-validation's training is the learner's own code: its fit calls are recorded here
 as data and replayed by the inspector. Everything is written as JSON and `.npy` files into
 `out/`; the scoring process validates them (size, schema, types) and trusts none of them blindly.
 """
@@ -24,7 +24,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from grader.fitrecord import (
+from grader.jobs.fitrecord import (
     MAX_ARRAY,
     MAX_FIT_BYTES,
     MAX_FIT_CALLS,
@@ -76,7 +76,7 @@ def _snapshot() -> list[tuple[Any, dict[str, Any]]]:
 
     from keras.src.saving import saving_lib, serialization_lib
 
-    from grader import fitrecord
+    from grader.jobs import fitrecord
 
     classes = [
         *keras.Sequential.__mro__,
@@ -495,7 +495,7 @@ def _model_task(
 def _export(job: _Learner, model: Any, x: np.ndarray) -> None:
     """A model of the learner's own classes cannot be loaded without its code: hand back the graph
     its call() traces to, as a SavedModel (TensorFlow operations, no Python), which the inspector
-    checks and trains (grader/exported.py)."""
+    checks and trains (grader/jobs/exported.py)."""
     try:
         _seed(job.p["seed"])
         model(x[:1])  # a subclassed model is only traced once it has been called
@@ -549,7 +549,7 @@ def _fit_owner(model: Any) -> type:
 
 def task_fit(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
     """The learner's `train(model, x, y)`: its fit calls on the model handed over are recorded,
-    not run (grader/fitrecord.py); the inspector runs them on its own model."""
+    not run (grader/jobs/fitrecord.py); the inspector runs them on its own model."""
     model = reference_classifier(x.shape[1], job.p["n_classes"], job.p["seed"])
     first_optimizer = model.optimizer
     owner = _fit_owner(model)

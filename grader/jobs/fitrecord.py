@@ -2,7 +2,7 @@
 
 Nothing is trained in the learner's process: each call is described (its options, its callbacks
 and the arrays passed) and answered with an untrained placeholder `History`. The inspector
-(grader/inspector.py, no learner code) runs the described calls on the grader's own starting
+(grader/jobs/inspector.py, no learner code) runs the described calls on the grader's own starting
 model; that training is the only one, and the only one judged. A description is frozen to JSON
 text the moment the call is made, so changing a callback or an array afterwards changes nothing.
 """

@@ -1,12 +1,11 @@
 """The inspector's job (runs in the sandbox, never in the scoring process): no learner code runs here.
 
 It loads what the learner's process handed back (`.keras` files with safe_mode=True, optimizer
-configs, recorded fit calls) and does the training that decides the score itself:
-- for the tasks that return a model, it trains the returned model on the seeded data (the only
-  training: the learner's process just builds and saves it);
-- for fit-validation, whose training is the learner's own code, it replays the recorded fit calls
-  on the same starting model and checks that they give the weights handed back, so that a forged
-  record or History earns nothing.
+configs, recorded fit calls) and does the only training, the one that decides the score:
+- for the tasks that return a model, it gives the returned model fresh seeded weights and trains
+  it on the seeded data (the learner's process just builds and saves it);
+- for fit-validation, it runs the recorded fit calls on the grader's own starting model, with
+  callbacks from a frozen allow-list, and reports what that run used and observed.
 """
 
 from __future__ import annotations

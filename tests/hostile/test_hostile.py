@@ -251,6 +251,9 @@ TABLE = [
     row("unsafe_lambda_save.py", "compile-multiclass", 0, r"cannot be loaded safely"),
     row("unsafe_config.py", "compile-multiclass", 0, r"cannot be loaded safely"),
     row("tfsm_gadget.py", "compile-multiclass", 0, r"cannot be loaded safely"),
+    # round 2: robustness
+    row("nested_report.py", FAST, 0, r"report\.json is malformed: nested deeper than 64 levels"),
+    row("zero_lengths.py", FAST, 0, r"report\.json is malformed.*greater than or equal to 0"),
 ]
 
 

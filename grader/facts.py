@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 MAX_JSON = 2_000_000
 MAX_DEPTH = 64  # far deeper than any Keras config; json.loads recurses once per level
@@ -153,6 +153,9 @@ def read_json(path: Path, model: type[BaseModel]) -> tuple[Any, str | None]:
         if json_depth(text) > MAX_DEPTH:
             return None, f"{path.name} is malformed: nested deeper than {MAX_DEPTH} levels"
         return model.model_validate(json.loads(text)), None
+    except ValidationError as e:  # location: message, the first few (no input values)
+        where = "; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors()[:3])
+        return None, f"{path.name} is malformed: {where[:300]}"
     except Exception as e:  # noqa: BLE001 (whatever the file holds, it is only malformed)
         return None, f"{path.name} is malformed: {type(e).__name__}: {str(e)[:300]}"
 

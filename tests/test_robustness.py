@@ -223,6 +223,36 @@ def test_worker_grader_hides_the_class_and_the_gradebook(tmp_path: Path) -> None
         close_worker_graders()
 
 
+def test_a_failed_dask_task_is_an_error_row(
+    course: Course, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from distributed import LocalCluster
+
+    from grader import distributed
+
+    def lost(*args: Any) -> Row:
+        raise RuntimeError("worker lost")
+
+    monkeypatch.setattr(distributed, "grade_task", lost)
+    jobs = [Job(s, FAST, b"x", f"{s}/lr-schedule.py") for s in ("amy", "ben")]
+    rows: list[Row] = []
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        distributed.grade_on_cluster(
+            cluster.scheduler_address,
+            course,
+            jobs,
+            Path("cache"),
+            "en",
+            lambda j, r: rows.append(r),
+        )
+    assert sorted((r.student, r.status, r.reason) for r in rows) == [
+        ("amy", "error", "RuntimeError: worker lost"),
+        ("ben", "error", "RuntimeError: worker lost"),
+    ]
+
+
 # -- the reference cache key covers the whole package ---------------------------------------------
 @pytest.mark.parametrize(
     "module", ["datasets.py", "recipes.py", "checks.py", "facts.py", "harness.py"]

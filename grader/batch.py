@@ -144,7 +144,7 @@ def error_row(job: Job, course: Course, reason: str, seconds: float) -> Row:
     )
 
 
-def describe(exc: BaseException) -> str:
+def exception_reason(exc: BaseException) -> str:
     """An exception as one reason: a LearnError's own message, else its type and message."""
     try:
         text = str(exc) if isinstance(exc, LearnError) else f"{type(exc).__name__}: {exc}"
@@ -158,7 +158,7 @@ def _row(job: Job, grader: Grader) -> Row:
     try:
         result = grader.grade(job.exercise, job.source)
     except Exception as e:  # noqa: BLE001 (one submission never stops the run; Ctrl-C still does)
-        return error_row(job, grader.course, describe(e), time.monotonic() - started)
+        return error_row(job, grader.course, exception_reason(e), time.monotonic() - started)
     data = result.to_gradescope()
     failed = [t["output"] for t in data["tests"] if t["status"] == "failed"]
     status = "error" if result.unjudged else "failed" if result.failure else "graded"

@@ -54,7 +54,7 @@ def grade_on_cluster(
 ) -> None:
     from distributed import Client, as_completed
 
-    from grader.batch import describe, error_row
+    from grader.batch import error_row, exception_reason
 
     hidden = tuple(str(p) for p in hide)
     with Client(scheduler) as client:
@@ -70,7 +70,7 @@ def grade_on_cluster(
                 try:
                     row = future.result()
                 except Exception as e:  # noqa: BLE001 (a lost worker fails one task, not the run)
-                    row = error_row(job, course, describe(e), 0.0)
+                    row = error_row(job, course, exception_reason(e), 0.0)
                 done(job, row)
         except KeyboardInterrupt:
             client.cancel(list(futures))

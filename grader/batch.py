@@ -129,31 +129,46 @@ class Outcome:
 Progress = Callable[[Job, Row, int, int], None]
 
 
+def error_row(job: Job, course: Course, reason: str, seconds: float) -> Row:
+    """A submission that could not be graded: recorded with the reason, graded again next run."""
+    return Row(
+        job.student,
+        job.exercise,
+        content_hash(job.source),
+        0.0,
+        course.exercise(job.exercise).max_score,
+        "error",
+        reason,
+        seconds,
+        {"score": 0.0, "tests": [], "output": reason},
+    )
+
+
+def exception_reason(exc: BaseException) -> str:
+    """An exception as one reason: a LearnError's own message, else its type and message."""
+    try:
+        text = str(exc) if isinstance(exc, LearnError) else f"{type(exc).__name__}: {exc}"
+    except Exception:  # noqa: BLE001 (an exception whose str() fails)
+        text = type(exc).__name__
+    return text[:2000]
+
+
 def _row(job: Job, grader: Grader) -> Row:
     started = time.monotonic()
     try:
         result = grader.grade(job.exercise, job.source)
-    except LearnError as e:
-        return Row(
-            job.student,
-            job.exercise,
-            content_hash(job.source),
-            0.0,
-            grader.course.exercise(job.exercise).max_score,
-            "error",
-            str(e),
-            time.monotonic() - started,
-            {"score": 0.0, "tests": [], "output": str(e)},
-        )
+    except Exception as e:  # noqa: BLE001 (one submission never stops the run; Ctrl-C still does)
+        return error_row(job, grader.course, exception_reason(e), time.monotonic() - started)
     data = result.to_gradescope()
     failed = [t["output"] for t in data["tests"] if t["status"] == "failed"]
+    status = "error" if result.unjudged else "failed" if result.failure else "graded"
     return Row(
         job.student,
         job.exercise,
         result.content_hash,
         result.score,
         result.max_score,
-        "failed" if result.failure else "graded",
+        status,
         result.failure or (failed[0] if failed else ""),
         time.monotonic() - started,
         data,
@@ -197,12 +212,13 @@ def grade_class(
             progress(job, row, outcome.graded, len(todo))
 
     try:
+        # Paths no job may see, besides the course's own (see Grader.hide).
+        hide = [submissions.resolve(), book.path.resolve().parent, cache_dir.resolve()]
         if scheduler:
             from grader.distributed import grade_on_cluster
 
-            grade_on_cluster(scheduler, course, todo, cache_dir, lang, done)
+            grade_on_cluster(scheduler, course, todo, cache_dir, lang, done, hide)
         else:
-            hide = [submissions.resolve(), book.path.resolve().parent, cache_dir.resolve()]
             _grade_local(course, todo, cache_dir, lang, max(1, workers), done, hide)
     except KeyboardInterrupt:
         outcome.interrupted = True
@@ -244,7 +260,7 @@ def _grade_local(
         # References first, once per exercise, in parallel; then the submissions.
         needed = sorted({j.exercise for j in todo})
         for ref in [pool.submit(reference, e) for e in needed]:
-            with contextlib.suppress(LearnError):  # its submissions then record the error
+            with contextlib.suppress(Exception):  # its submissions then record the error
                 ref.result()
         pending: dict[Future[Row | None], Job] = {pool.submit(work, j): j for j in todo}
         while pending:

@@ -7,12 +7,21 @@ canonical names, so `"adam"`, `Adam()` and `keras.optimizers.Adam` all read as "
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 MAX_JSON = 2_000_000
+MAX_DEPTH = 64  # far deeper than any Keras config; json.loads recurses once per level
+
+# Hardening (hostile suite): every number, string and collection the learner's process hands back
+# is bounded, so a forged record cannot reach a division, a format or a loop with an absurd value.
+BIG = 2**31 - 1
+Count = Annotated[int, Field(ge=0, le=BIG)]
+Name = Annotated[str, Field(max_length=500)]
+Text = Annotated[str, Field(max_length=5000)]
 
 
 class Loose(BaseModel):
@@ -20,37 +29,39 @@ class Loose(BaseModel):
 
 
 class ErrorInfo(Loose):
-    stage: str
-    type: str
-    message: str = Field(max_length=5000)
-    line: int | None = None
+    stage: Name
+    type: Name
+    message: Text
+    line: Count | None = None
 
 
 class CallInfo(Loose):
-    returned: str | None = None
-    module: str | None = None
+    returned: Name | None = None
+    module: Name | None = None
     error: ErrorInfo | None = None
     history_of_call: int | None = Field(default=None, ge=0, le=100)  # train: whose History
 
 
 class LayerInfo(Loose):
-    class_: str = Field(alias="class")
-    units: int | None = None
-    activation: str | None = None
+    class_: Name = Field(alias="class")
+    units: Count | None = None
+    activation: Name | None = None
 
 
 class ModelFacts(Loose):
-    class_: str = Field(alias="class")
+    class_: Name = Field(alias="class")
     layers: list[LayerInfo] = Field(max_length=500)
-    output_units: int | None = None
-    output_activation: str | None = None
-    compile: dict[str, Any] | None = None
+    output_units: Count | None = None
+    output_activation: Name | None = None
+    compile: dict[Name, Any] | None = Field(default=None, max_length=100)
 
 
 class History(Loose):
-    history: dict[str, list[float | None]]
-    epochs_run: int
-    params: dict[str, int | float | str]
+    history: dict[Name, Annotated[list[float | None], Field(max_length=1_000_000)]] = Field(
+        max_length=100
+    )
+    epochs_run: Count
+    params: dict[Name, int | float | Text] = Field(max_length=100)
 
 
 Plain = bool | int | float | str | None
@@ -117,34 +128,35 @@ class FitRun(Loose):
 
 
 class LearnerReport(Loose):
-    task: str
-    calls: dict[str, CallInfo] = {}
+    task: Name
+    calls: dict[Name, CallInfo] = Field(default={}, max_length=20)
     import_error: ErrorInfo | None = None
     facts: ModelFacts | None = None
     fit: History | None = None
     fit_error: ErrorInfo | None = None
     predict_error: ErrorInfo | None = None
-    save_errors: dict[str, str] = {}
-    compile_mismatch: dict[str, str] | None = None  # kind, said, uses (see harness)
+    save_errors: dict[Name, Text] = Field(default={}, max_length=20)
+    # kind, said, uses (see harness)
+    compile_mismatch: dict[Name, Text] | None = Field(default=None, max_length=10)
     fit_calls: list[FitCall] = Field(default=[], max_length=100)
     labels_saved: bool = False
-    labels_error: str | None = None
+    labels_error: Text | None = None
     scores: list[float] | None = Field(default=None, max_length=100)
-    scores_dict_keys: list[str] | None = None
-    object_kind: str | None = None
+    scores_dict_keys: list[Name] | None = Field(default=None, max_length=100)
+    object_kind: Name | None = None
 
 
 class LoadError(Loose):
-    kind: str
-    message: str
+    kind: Name
+    message: Text
 
 
 class LrFacts(Loose):
-    class_: str | None = Field(default=None, alias="class")
-    schedule: str | None = None
-    values: list[float | None] = []
-    schedule_config: dict[str, int | float | bool | str] = {}
-    error: str | None = None
+    class_: Name | None = Field(default=None, alias="class")
+    schedule: Name | None = None
+    values: list[float | None] = Field(default=[], max_length=100_000)
+    schedule_config: dict[Name, int | float | bool | Text] = Field(default={}, max_length=100)
+    error: Text | None = None
 
 
 class InspectReport(Loose):
@@ -169,9 +181,42 @@ def read_json(path: Path, model: type[BaseModel]) -> tuple[Any, str | None]:
     if path.stat().st_size > MAX_JSON:
         return None, f"{path.name} is larger than {MAX_JSON} bytes"
     try:
-        return model.model_validate(json.loads(path.read_text(encoding="utf-8"))), None
-    except (ValueError, ValidationError) as e:
-        return None, f"{path.name} is malformed: {str(e)[:300]}"
+        text = path.read_text(encoding="utf-8")
+        if json_depth(text) > MAX_DEPTH:
+            return None, f"{path.name} is malformed: nested deeper than {MAX_DEPTH} levels"
+        return model.model_validate(json.loads(text)), None
+    except ValidationError as e:  # location: message, the first few (no input values)
+        where = "; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors()[:3])
+        return None, f"{path.name} is malformed: {where[:300]}"
+    except Exception as e:  # noqa: BLE001 (whatever the file holds, it is only malformed)
+        return None, f"{path.name} is malformed: {type(e).__name__}: {str(e)[:300]}"
+
+
+_JSON_TOKENS = re.compile(r'["\\\[\]{}]')
+
+
+def json_depth(text: str) -> int:
+    """How deeply the arrays and objects of a JSON text nest (brackets inside strings ignored),
+    found without recursion, so that json.loads is never handed a text that would exhaust it."""
+    depth = deepest = 0
+    in_string, escaped_at = False, -1
+    for m in _JSON_TOKENS.finditer(text):
+        c, at = m.group(), m.start()
+        if in_string:
+            if at == escaped_at:
+                continue  # the character after a backslash
+            if c == "\\":
+                escaped_at = at + 1
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth -= 1
+    return deepest
 
 
 # -- canonical names ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ reference (whose summary is computed once and cached)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -12,7 +13,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -25,7 +26,7 @@ from grader import __version__
 from grader.checks import Context, Evidence, call_problem, tr
 from grader.course import Course
 from grader.datasets import Split, generate
-from grader.errors import ContentError, SandboxError
+from grader.errors import ContentError, LearnError, SandboxError
 from grader.exercises import ExerciseSpec
 from grader.facts import (
     FIT_ARRAYS,
@@ -81,6 +82,7 @@ class GradeResult:
     reference_curve: dict[str, list[float | None]] | None = None
     problems: list[str] = field(default_factory=list)
     failure: str | None = None  # the learner's code did not run through: crash, timeout, ...
+    unjudged: bool = False  # the grader itself failed on this submission (see _judged)
 
     @property
     def full_marks(self) -> bool:
@@ -150,8 +152,72 @@ def failure_reason(run: RunResult, lang: str) -> str | None:
 
 
 PRELOAD = ("keras", "grader.jobs.harness", "grader.jobs.inspector")
-# The code of the sandbox jobs: part of the reference cache key.
-JOB_MODULES = ("harness", "fitrecord", "inspector", "exported")
+
+
+def code_digest(package: Path) -> bytes:
+    """Every module of the grader package (path and bytes): part of the reference cache key, since
+    the jobs, the data, the recipes and the schemas all shape a reference's summary."""
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.digest()
+
+
+def unjudged(
+    spec: ExerciseSpec, source: bytes, exc: Exception, seconds: float, lang: str
+) -> GradeResult:
+    """Hardening (hostile suite): the grader failed while judging this submission (something it
+    handed back slipped past the schemas, or a bug of ours): a graded result all the same, score 0,
+    every check failed with the reason."""
+    try:
+        detail = f"{type(exc).__name__}: {exc}"
+    except Exception:  # noqa: BLE001 (an exception whose str() fails)
+        detail = type(exc).__name__
+    detail = " ".join(detail.split())[:500]
+    reason = tr(
+        lang,
+        f"the grader could not judge this submission: {detail}",
+        f"採点プログラムがこの提出を判定できませんでした: {detail}",
+    )
+    checks = [
+        CheckResult(c.id, c.title.get(lang), 0.0, float(c.points), False, reason)
+        for c in spec.checks
+    ]
+    return GradeResult(
+        spec.id,
+        0.0,
+        float(spec.max_score),
+        checks,
+        seconds,
+        "",
+        content_hash(source),
+        problems=[reason],
+        failure=reason,
+        unjudged=True,
+    )
+
+
+_Grade = Callable[["Grader", str, bytes], "GradeResult"]
+
+
+def _judged(grade: _Grade) -> _Grade:
+    """Grader.grade always returns a result: an exception raised while judging one submission
+    becomes that submission's result. LearnError (the sandbox or the course failed, not the
+    judging) still propagates; so do KeyboardInterrupt and SystemExit."""
+
+    @functools.wraps(grade)
+    def wrapper(self: Grader, exercise_id: str, source: bytes) -> GradeResult:
+        started = time.monotonic()
+        try:
+            return grade(self, exercise_id, source)
+        except LearnError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            spec = self.course.exercise(exercise_id)
+            return unjudged(spec, source, exc, time.monotonic() - started, self.lang)
+
+    return wrapper
 
 
 @contextmanager
@@ -307,7 +373,7 @@ class Grader:
 
     # -- reference -----------------------------------------------------------------------------
     def _cache_key(self, spec: ExerciseSpec) -> str:
-        """Exercise content, reference solution, the sandbox jobs' code and library versions
+        """Exercise content, reference solution, the grader package's code and library versions
         (hashed once per exercise: every submission looks its reference up)."""
         if spec.id not in self._keys:
             ex_dir = self.course.exercise_dir(spec.id)
@@ -315,11 +381,16 @@ class Grader:
                 (ex_dir / "exercise.yaml").read_bytes(),
                 (ex_dir / "reference.py").read_bytes(),
             ]
-            parts += [(HERE / "jobs" / f"{m}.py").read_bytes() for m in JOB_MODULES]
+            parts.append(self._code)
             parts.append(hashlib.sha256(self.secret).digest())  # the held-out rows depend on it
             digest = hashlib.sha256(b"".join(parts) + _versions().encode()).hexdigest()
             self._keys[spec.id] = digest[:24]
         return self._keys[spec.id]
+
+    @functools.cached_property
+    def _code(self) -> bytes:
+        """The grader package's code, read once per Grader."""
+        return code_digest(HERE)
 
     def trained_base(self, spec: ExerciseSpec) -> Path:
         """evaluate-predict: the trained model handed to the learner's functions, trained once per
@@ -372,6 +443,7 @@ class Grader:
         return summary
 
     # -- grading -------------------------------------------------------------------------------
+    @_judged
     def grade(self, exercise_id: str, source: bytes) -> GradeResult:
         spec = self.course.exercise(exercise_id)
         if len(source) > MAX_SOURCE_BYTES:

@@ -53,18 +53,48 @@ def _csv(book: Gradebook, out: Path) -> Path:
     return path
 
 
+# -- learner text in Markdown -----------------------------------------------------------------------
+# Hardening (hostile suite): messages and printed output come from the learner's code. In the
+# reports they must stay text: no closed code fence, no forged table row, no live link or image,
+# no terminal escape sequence.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")  # a terminal escape sequence (colours, cursor)
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_MARKDOWN = re.compile(r"([\\`*_\[\]()#+\-!|<>~])")
+_AUTOLINK = re.compile(r"://|www\.", re.IGNORECASE)
+
+
+def visible(text: str) -> str:
+    """Text without terminal escape sequences and control characters (newlines and tabs kept)."""
+    return _HIDDEN.sub("", _ANSI.sub("", text))
+
+
+def inline(text: str) -> str:
+    """Learner text as one line of inert Markdown: control characters dropped, Markdown
+    punctuation backslash-escaped, nothing a renderer would turn into a link."""
+    text = _MARKDOWN.sub(r"\\\1", " ".join(visible(text).split()))
+    return _AUTOLINK.sub(lambda m: m.group().replace("/", "\\/").replace(".", "\\."), text)
+
+
+def fenced(text: str) -> str:
+    """Learner text as a code block whose fence is longer than any backtick run inside it."""
+    text = visible(text)
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
 def feedback_markdown(row: Row) -> str:
     data = row.result
     lines = [f"# {row.exercise}: {row.score:g}/{row.max_score:g}", ""]
     if row.status == "error":
-        lines += [f"Could not be graded: {row.reason}", ""]
+        lines += [f"Could not be graded: {inline(row.reason)}", ""]
     lines += ["| check | points | result | feedback |", "|---|---|---|---|"]
     for t in data.get("tests", []):
-        msg = str(t["output"]).replace("|", "\\|").replace("\n", " ")
-        lines.append(f"| {t['name']} | {t['score']:g}/{t['max_score']:g} | {t['status']} | {msg} |")
+        name, status, msg = (inline(str(t[k])) for k in ("name", "status", "output"))
+        lines.append(f"| {name} | {t['score']:g}/{t['max_score']:g} | {status} | {msg} |")
     output = str(data.get("output", "")).strip()
     if output:
-        lines += ["", "Output of the submission (truncated):", "", "```", output[-3000:], "```"]
+        lines += ["", "Output of the submission (truncated):", "", fenced(output[-3000:])]
     return "\n".join(lines) + "\n"
 
 
@@ -136,7 +166,7 @@ def _summary(book: Gradebook, out: Path) -> Path:
         if m
     ] or ["- none"]
     lines += ["", "## Problems in the submissions folder", ""]
-    lines += [f"- {p}: {m}" for p, m in book.problems()] or ["- none"]
+    lines += [f"- {inline(p)}: {inline(m)}" for p, m in book.problems()] or ["- none"]
     lines += ["", "![score histogram](summary.png)", ""]
     return _write(out / "summary.md", "\n".join(lines))
 
@@ -145,7 +175,7 @@ TRUNCATED = re.compile(r"\[output truncated: (\d+) bytes in all\]")
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())[:300]
+    return inline(" ".join(text.split())[:300])
 
 
 def _plot(book: Gradebook, out: Path) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -92,3 +93,39 @@ def test_attempts_keep_best_and_latest(runner: CliRunner, tmp_path: Path) -> Non
     row = next(r for r in status if r["unit"] == "exercise:lr-schedule")
     assert row["detail"] == "best 100/100, latest 40"
     assert row["state"] == "done"
+
+
+def _no_traceback(result: Any) -> None:
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+
+
+def test_a_report_nested_too_deeply_is_graded_not_a_traceback(runner: CliRunner) -> None:
+    case = REPO / "tests/hostile/cases/nested_report.py"
+    result = runner.invoke(
+        main, ["--lang", "en", "submit", "lr-schedule", str(case)], env={"COLUMNS": "200"}
+    )
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert "report.json is malformed: nested deeper than 64 levels" in result.output
+    assert "Score: 0/100" in result.output
+
+
+def test_a_grader_failure_is_graded_not_a_traceback(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from grader.grading import Grader
+
+    def collect(self: Grader, spec: Any, source: bytes) -> Any:
+        raise ZeroDivisionError("forced")
+
+    monkeypatch.setattr(Grader, "collect", collect)
+    monkeypatch.setattr(Grader, "reference", lambda self, spec: {})
+    reference = str(REPO / "exercises/lr-schedule/reference.py")
+    result = runner.invoke(main, ["--lang", "en", "submit", "lr-schedule", reference, "--json"])
+    _no_traceback(result)
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    reason = "the grader could not judge this submission: ZeroDivisionError: forced"
+    assert data["score"] == 0.0
+    assert [t["output"] for t in data["tests"]] == [reason] * 4

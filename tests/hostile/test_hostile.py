@@ -280,6 +280,9 @@ TABLE = [
     row("sparse_hardlink_flood.py", FAST, 80, SGD, root=True, check=handback_refused),
     row("mqueue_and_dev.py", FAST, 0, r"contained: ", root=True, check=dev_untouched),
     row("vsock.py", FAST, 0, r"vsock refused: PermissionError"),
+    # round 2: robustness
+    row("nested_report.py", FAST, 0, r"report\.json is malformed: nested deeper than 64 levels"),
+    row("zero_lengths.py", FAST, 0, r"report\.json is malformed.*greater than or equal to 0"),
 ]
 
 

@@ -18,7 +18,7 @@ from grader.batch import Job, _row
 from grader.checks import Evidence
 from grader.course import Course, load_course
 from grader.errors import SandboxError
-from grader.facts import LearnerReport, json_depth, read_json
+from grader.facts import InspectReport, LearnerReport, json_depth, read_json
 from grader.gradebook import Gradebook, Row
 from grader.grading import Grader, code_digest
 from grader.reports import export, feedback_markdown, fenced, inline
@@ -64,16 +64,17 @@ def test_any_parse_failure_is_malformed(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 COUNTS = [
-    ("fit_calls", [{"batch_size": -1}]),
-    ("fit_calls", [{"epochs": -1}]),
-    ("fit_calls", [{"x_len": -5, "validation_data_len": 5, "validation_data_is_tail": True}]),
-    ("fit_calls", [{"validation_data_len": -1}]),
-    ("fit_calls", [{"callbacks": [{"class": "EarlyStopping", "patience": -1}]}]),
+    ("fit_calls", [{"arrays": ["x", "y", "vx", "vy", "sample_weight", "x"]}]),
+    ("fit_calls", [{"options": {f"o{i}": 1 for i in range(21)}}]),
+    ("fit_calls", [{"callbacks": [{"class": "EarlyStopping", "config": {"patience": [1]}}]}]),
+    ("fit_calls", [{"callbacks": [{"class": "E", "config": {f"k{i}": 1 for i in range(21)}}]}]),
+    ("fit_calls", [{"x_len": 5}]),  # a field the record does not have
+    ("calls", {"train": {"history_of_call": -1}}),
+    ("calls", {"train": {"history_of_call": 2**40}}),
     ("fit", {"history": {}, "epochs_run": -1, "params": {}}),
     ("facts", {"class": "Sequential", "layers": [{"class": "Dense", "units": -1}]}),
     ("facts", {"class": "Sequential", "layers": [], "output_units": -1}),
     ("import_error", {"stage": "import", "type": "X", "message": "m", "line": -1}),
-    ("fit_calls", [{"x_len": 2**40}]),
     ("object_kind", "x" * 501),
     ("save_errors", {f"k{i}": "v" for i in range(21)}),
 ]
@@ -85,11 +86,25 @@ def test_forged_counts_and_sizes_are_refused(field: str, value: Any) -> None:
         LearnerReport.model_validate({"task": FAST, field: value})
 
 
+@pytest.mark.parametrize(
+    "run",
+    [
+        {"callbacks": [{"class": "EarlyStopping", "run": True, "stopped_epoch": -1}]},
+        {"validation": {"kind": "split", "share": 0.2, "rows": -1, "tail": True, "overlap": 0}},
+        {"validation": {"kind": "split", "share": 1.5, "rows": 1, "tail": True, "overlap": 0}},
+        {"validation": {"kind": "other", "share": 0.2, "rows": 1, "tail": True, "overlap": 0}},
+    ],
+)
+def test_forged_inspector_runs_are_refused(run: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        InspectReport.model_validate({"fit_runs": [run]})
+
+
 def test_honest_zero_lengths_are_accepted() -> None:
     report = LearnerReport.model_validate(
-        {"task": FAST, "fit_calls": [{"batch_size": 0, "epochs": 0, "x_len": 0}]}
+        {"task": FAST, "fit_calls": [{"options": {"batch_size": 0, "epochs": 0}}]}
     )
-    assert report.fit_calls[0].epochs == 0
+    assert report.fit_calls[0].options["epochs"] == 0
 
 
 # -- a result for every exception while judging ------------------------------------------------------

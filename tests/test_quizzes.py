@@ -135,3 +135,53 @@ def test_invalid_answers(item, answer, message) -> None:
     with pytest.raises(UsageError) as e:
         check(show(item, "me"), answer)
     assert str(e.value) == message
+
+
+# -- the bundled course's quiz content ------------------------------------------------------------
+def _bundled_items():
+    from grader.course import course_root, load_course
+
+    course = load_course(course_root(None))
+    return [
+        (lang, item)
+        for by_lang in course.quizzes.values()
+        for lang, quiz in by_lang.items()
+        for item in quiz.items
+    ]
+
+
+def test_no_choice_explanation_opens_as_a_verdict() -> None:
+    """A missed correct choice shows its explanation too: it must not say "correct" first."""
+    openings = ("正解です", "正解。", "Correct", "Right")
+    for _, item in _bundled_items():
+        for choice in getattr(item, "choices", []):
+            assert not choice.explanation.startswith(openings), (item.id, choice.text)
+
+
+def test_review_items_stand_alone() -> None:
+    """Review shows one item at a time, so none may lean on another."""
+    for _, item in _bundled_items():
+        text = item.prompt + item.explanation
+        for phrase in ("前の問題", "同じスケジュール", "previous question", "same schedule"):
+            assert phrase not in text, (item.id, phrase)
+
+
+def test_content_facts_pinned_by_review() -> None:
+    items = {(lang, item.id): item for lang, item in _bundled_items()}
+    split = {lang: items[(lang, "training-basics/validation-split")] for lang in ("ja", "en")}
+    assert split["ja"].choices[3].text == "検証データは使われない"
+    assert split["en"].choices[3].text == "No validation data is used"
+    # an optimizer class (no parentheses) raises ValueError in compile: never a right answer
+    for lang in ("ja", "en"):
+        names = items[(lang, "training-basics/optimizer-names")]
+        by_text = {c.text: c.correct for c in names.choices}
+        assert by_text["keras.optimizers.Adam"] is False
+        tempting = items[(lang, "training-basics/integer-labels-not-categorical")]
+        assert [c.text for c in tempting.choices if not c.correct][0] == "categorical_crossentropy"
+        kept = items[(lang, "losses-optimizers/integer-labels-loss")]
+        assert [c.text for c in kept.choices] == [
+            "binary_crossentropy",
+            "mse",
+            "sparse_categorical_crossentropy",
+            "huber",
+        ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,14 +12,21 @@ from click.testing import CliRunner
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def held_out_key() -> Iterator[None]:
+    """One held-out key for the whole run (as a cluster's workers share one), set before any
+    module-scoped grader exists: every grader holds out the same rows, and none writes a secret
+    into a real LEARN_HOME."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LEARN_SECRET", "learn-keras test suite")
+        yield
+
+
 @pytest.fixture(autouse=True)
 def learn_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("LEARN_HOME", str(home))
     monkeypatch.setenv("LEARN_WORKSPACE", str(tmp_path / "ws"))
-    # One held-out key for the whole run (as a cluster's workers share one): module-scoped
-    # graders made under another test's LEARN_HOME then hold out the same rows.
-    monkeypatch.setenv("LEARN_SECRET", "learn-keras test suite")
     for var in ("LEARN_COURSE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(var, raising=False)
     return home

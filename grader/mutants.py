@@ -40,8 +40,6 @@ WRONG_OPTIMIZERS = {"adam": "sgd", "sgd": "adam", "rmsprop": "adam"}
 OPTIMIZER_CLASSES = {"Adam": "SGD", "SGD": "Adam", "RMSprop": "Adam"}
 OUTPUT_ACTIVATIONS = {"softmax": "sigmoid", "sigmoid": "relu", "linear": "relu"}
 
-Op = Callable[[ast.AST, ast.Module], Iterator[tuple[str, tuple[str, ...]]]]
-
 
 def _kw(node: ast.AST, name: str) -> ast.keyword | None:
     if isinstance(node, ast.Call):
@@ -153,18 +151,17 @@ def _drop(items: list[ast.expr], i: int) -> Callable[[], None]:
 
 
 def mutants(source: str) -> list[Mutant]:
-    """Every mutant of the catalogue that fits `source` (a reference solution)."""
+    """Every mutant of the catalogue that fits `source` (a reference solution). Each is made on
+    its own copy of the tree, found again there by its position in the walk."""
     tree = ast.parse(source)
-    count = len(list(ast.walk(tree)))
+    nodes = list(ast.walk(tree))
     found: list[Mutant] = []
-    for index in range(count):
-        node = list(ast.walk(tree))[index]
-        for k, (label, _apply, names) in enumerate(_mutations(node, tree)):
+    for index, node in enumerate(nodes):
+        for k, (_label, _apply, names) in enumerate(_mutations(node, tree)):
             copy_tree = copy.deepcopy(tree)
             target = list(ast.walk(copy_tree))[index]
-            label2, apply, _ = list(_mutations(target, copy_tree))[k]
+            label, apply, _ = list(_mutations(target, copy_tree))[k]
             apply()
             line = getattr(node, "lineno", 1)
-            found.append(Mutant(label2, line, ast.unparse(copy_tree) + "\n", names))
-            del label
+            found.append(Mutant(label, line, ast.unparse(copy_tree) + "\n", names))
     return found

@@ -227,12 +227,24 @@ def _callbacks_verdict(run: FitRun, ref: FitRun, lang: str) -> tuple[bool, str]:
     return True, "; ".join(shown)
 
 
+def _best_val_loss(run: FitRun) -> float | None:
+    """The lowest val_loss of a run's epochs (None: it had no validation)."""
+    history = run.history.history if run.history else {}
+    finite = [v for v in history.get("val_loss", []) if v is not None]
+    return min(finite) if finite else None
+
+
+def _at(value: float, best: float) -> bool:
+    """Whether the final weights give the best epoch's val_loss (the weights were restored)."""
+    return abs(value - best) <= 1e-3 * max(1.0, abs(best))
+
+
 def _stops_and_restores(ev: Evidence, ctx: Context, run: FitRun, ref: FitRun) -> tuple[bool, str]:
     lang = ctx.lang
     if run.history is None:
         return False, tr(lang, "no training history to check", "確認できる訓練履歴がありません")
-    val = [v for v in run.history.history.get("val_loss", []) if v is not None]
-    if not val:
+    best = _best_val_loss(run)
+    if best is None:
         return False, tr(
             lang,
             "no val_loss was recorded: training used no validation data",
@@ -252,20 +264,13 @@ def _stops_and_restores(ev: Evidence, ctx: Context, run: FitRun, ref: FitRun) ->
                 f"{epochs} エポック中 {ran} エポック訓練しました",
             )
     now = ev.inspect.val_loss_now if ev.inspect else None
-    best = min(val)
     if now is None:
         return False, tr(
             lang, "the trained model could not be checked", "訓練後のモデルを確認できませんでした"
         )
-    restored = abs(
-        float(ctx.reference["val_loss_now"])
-        - min(
-            v
-            for v in (ref.history.history.get("val_loss", []) if ref.history else [])
-            if v is not None
-        )
-    ) <= 1e-3 * max(1.0, best)
-    if restored and abs(now - best) > 1e-3 * max(1.0, abs(best)):
+    ref_best = _best_val_loss(ref)
+    restored = ref_best is not None and _at(float(ctx.reference["val_loss_now"]), ref_best)
+    if restored and not _at(now, best):  # the reference ends on its best weights: so must this
         return False, tr(
             lang,
             f"stopped after {ran} epochs, but the final weights "

@@ -89,7 +89,8 @@ def load_course(root: Path) -> Course:
             if ex is not None:
                 if ex.id != unit.ref:
                     problems.append(f"{display}: id: {ex.id!r} does not match its folder")
-                for name in ("starter.py", "reference.py"):
+                files = ["starter.py", "reference.py"] + ([ex.given.model] if ex.given else [])
+                for name in files:
                     if not (root / "exercises" / unit.ref / name).is_file():
                         problems.append(f"exercises/{unit.ref}/{name}: file not found")
                 exercises[unit.ref] = ex

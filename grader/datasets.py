@@ -16,6 +16,12 @@ class Split:
     y_train: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
+    n_val: int = 0  # the last n_val training rows are handed over as x_val / y_val
+
+    @property
+    def classes(self) -> np.ndarray:
+        """The held-out labels as class ids (one-hot rows read back), or the targets."""
+        return self.y_test.argmax(axis=-1) if self.y_test.ndim == 2 else self.y_test
 
 
 def _rows(spec: DataSpec, rng: np.random.Generator, task: dict[str, np.ndarray], n: int):  # type: ignore[no-untyped-def]
@@ -27,6 +33,11 @@ def _rows(spec: DataSpec, rng: np.random.Generator, task: dict[str, np.ndarray],
             flip = rng.random(n) < 0.35  # label noise: a big model overfits within a few epochs
             y = np.where(flip, rng.integers(0, spec.n_classes, size=n), y)
         return x.astype("float32"), y.astype("int64")
+    if spec.generator == "sequences":  # is the weighted signal, summed over time, positive?
+        x = rng.normal(size=(n, spec.timesteps, d))
+        score = (x @ task["w"]).sum(axis=1) / np.sqrt(spec.timesteps)
+        y = (score + rng.normal(0.0, 0.2, size=n) > 0).astype("float32")
+        return x.astype("float32"), y
     x = rng.normal(size=(n, d))
     if spec.generator == "binary":
         logits = x @ task["w"] + 0.5 * np.sin(3 * x[:, 0])
@@ -52,4 +63,7 @@ def generate(spec: DataSpec, secret: bytes = b"") -> Split:
     digest = hashlib.sha256(b"held-out\0" + secret).digest()
     held = np.random.default_rng([spec.seed, int.from_bytes(digest[:16], "big")])
     x_test, y_test = _rows(spec, held, task, spec.n_test)
-    return Split(x_train, y_train, x_test, y_test)
+    if spec.labels == "onehot":
+        eye = np.eye(spec.n_classes, dtype="float32")
+        y_train, y_test = eye[y_train], eye[y_test]
+    return Split(x_train, y_train, x_test, y_test, spec.n_val)

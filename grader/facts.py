@@ -54,6 +54,7 @@ class ModelFacts(Loose):
     output_units: Count | None = None
     output_activation: Name | None = None
     compile: dict[Name, Any] | None = Field(default=None, max_length=100)
+    layer_classes: list[Name] = Field(default=[], max_length=200)
 
 
 class History(Loose):
@@ -124,11 +125,21 @@ class FitRun(Loose):
     history: History | None = None
     recompiled: bool = False
     checkpoints: list[str] = Field(default=[], max_length=100)
+    checkpoint_val_loss: float | None = None  # what the checkpoint file's model gives
     error: str | None = Field(default=None, max_length=5000)
 
 
+class ValueInfo(Loose):
+    """What one call of a function entry point returned (numbers saved as value_<name>_<i>.npy)."""
+
+    kind: Literal["array", "dict", "none", "other", "error"]
+    file: Name | None = None
+    keys: list[Name] = Field(default=[], max_length=20)
+    type: Name | None = None
+    error: Any = None
+
+
 class LearnerReport(Loose):
-    task: Name
     calls: dict[Name, CallInfo] = Field(default={}, max_length=20)
     import_error: ErrorInfo | None = None
     facts: ModelFacts | None = None
@@ -144,6 +155,8 @@ class LearnerReport(Loose):
     scores: list[float] | None = Field(default=None, max_length=100)
     scores_dict_keys: list[Name] | None = Field(default=None, max_length=100)
     object_kind: Name | None = None
+    own_schedule: Name | None = None  # a LearningRateSchedule of the learner's own class
+    values: dict[Name, list[ValueInfo]] = Field(default={}, max_length=8)
 
 
 class LoadError(Loose):
@@ -159,6 +172,11 @@ class LrFacts(Loose):
     error: Text | None = None
 
 
+class OptimizerFacts(Loose):
+    class_: Name = Field(alias="class")
+    explicit: dict[Name, bool | int | float | Text] = Field(default={}, max_length=50)
+
+
 class InspectReport(Loose):
     facts: ModelFacts | None = None
     returned_error: LoadError | None = None
@@ -172,6 +190,7 @@ class InspectReport(Loose):
     metric_truth: dict[str, float | None] = Field(default={}, max_length=5)
     val_loss_now: float | None = None
     lr: LrFacts | None = None
+    optimizer: OptimizerFacts | None = None
 
 
 def read_json(path: Path, model: type[BaseModel]) -> tuple[Any, str | None]:

@@ -38,22 +38,23 @@ from grader.facts import (
     metrics_of,
     read_json,
 )
+from grader.kinds import judge
+from grader.kinds.optimizer import steps
 from grader.mistakes import label_kind
-from grader.recipes import RECIPES, STEPS
 from grader.sandbox import Limits, RunResult, Sandbox
 
 HERE = Path(__file__).resolve().parent
 MAX_MODEL_BYTES = 50_000_000
 MAX_FIT_BYTES = 40_000_000  # all the arrays of the recorded fit calls, together
-MODEL_TASKS = ("compile-multiclass", "binary-classifier", "regressor")
 # What a learner's job may hand back (copied back as root in this order, within the caps).
 LEARNER_HANDBACK = (
     "out/report.json",
     "out/object.json",
-    "out/labels.npy",
+    "out/value_*.npy",
     "out/returned.keras",
     "out/fit_*.npy",
     "out/returned_sm/**",
+    "out/schedule_sm/**",
 )
 MAX_SOURCE_BYTES = 1_000_000
 INSPECT_LIMITS = Limits(wall_seconds=120, cpu_seconds=240, memory_mb=3072)
@@ -283,11 +284,13 @@ class Grader:
     # -- running -------------------------------------------------------------------------------
     def _payload(self, spec: ExerciseSpec) -> dict[str, Any]:
         return {
-            "task": spec.task,
             "seed": spec.data.seed,
             "epochs": spec.data.epochs,
             "n_classes": spec.data.n_classes,
-            "steps": STEPS,
+            "n_val": spec.data.n_val,
+            "steps": steps(spec, self.secret),
+            "entry_points": [e.model_dump() for e in spec.entry_points],
+            "probes": spec.probes,
         }
 
     def collect(self, spec: ExerciseSpec, source: bytes) -> tuple[Evidence, RunResult]:
@@ -298,6 +301,7 @@ class Grader:
             cpu_seconds=spec.limits.cpu_seconds,
             memory_mb=spec.limits.memory_mb,
         )
+        args = {a for e in spec.entry_points for a in e.args}
         with (
             tempfile.TemporaryDirectory(prefix="learn-run-") as a,
             tempfile.TemporaryDirectory(prefix="learn-inspect-") as b,
@@ -307,9 +311,10 @@ class Grader:
             np.save(run_dir / "x_train.npy", data.x_train)
             np.save(run_dir / "y_train.npy", data.y_train)
             np.save(run_dir / "x_test.npy", data.x_test)
-            if spec.task == "evaluate-predict":
-                np.save(run_dir / "y_test.npy", data.y_test)  # test_scores(model, x, y) needs y
-                shutil.copyfile(self.trained_base(spec), run_dir / "model.keras")
+            if "y_test" in args:  # e.g. test_scores(model, x, y) evaluates on the held-out rows
+                np.save(run_dir / "y_test.npy", data.y_test)
+            if spec.given is not None:
+                shutil.copyfile(self.given_model(spec), run_dir / "given.keras")
             run = self.sandbox.run(
                 "grader.jobs.harness:run_learner",
                 run_dir,
@@ -336,13 +341,15 @@ class Grader:
                     )
                 )
                 return ev, run
-            # Hardening (hostile suite): the inspector's folder holds only what its task needs:
-            # a returned model where the task returns one, the recorded fit calls' arrays where
-            # it trains, never a folder or file the learner chose.
+            # Hardening (hostile suite): the inspector's folder holds only what the exercise's
+            # entry points return: a returned model, an optimizer's config, the recorded fit
+            # calls' arrays, never a folder or file the learner chose.
             names = ["object.json"]
-            if spec.task in MODEL_TASKS:
+            if spec.entry("model") is not None:
                 names.append("returned.keras")
                 _copy_export(out / "returned_sm", insp_dir / "returned_sm")
+            if spec.entry("optimizer") is not None:
+                _copy_export(out / "schedule_sm", insp_dir / "schedule_sm")
             for name in names:
                 src = out / name
                 if src.is_file() and not src.is_symlink() and src.stat().st_size <= MAX_MODEL_BYTES:
@@ -350,8 +357,17 @@ class Grader:
             np.save(insp_dir / "x_test.npy", data.x_test)
             np.save(insp_dir / "x_train.npy", data.x_train)
             np.save(insp_dir / "y_train.npy", data.y_train)
-            _hand_over_fit_calls(report, out, insp_dir)
-            ev.labels = _array(out / "labels.npy") if report.labels_saved else None
+            if spec.entry("history") is not None:
+                assert spec.given is not None  # the validator holds: a model is given
+                shutil.copyfile(self.given_model(spec), insp_dir / "given.keras")
+                _hand_over_fit_calls(report, out, insp_dir)
+            ev.values = {
+                name: [
+                    _array(out / v.file) if v.kind == "array" and v.file else None
+                    for v in described
+                ]
+                for name, described in report.values.items()
+            }
             insp = self.sandbox.run(
                 "grader.jobs.inspector:inspect",
                 insp_dir,
@@ -367,7 +383,7 @@ class Grader:
                 ev.problems.append(problem)
             pred = _array(insp_dir / "out" / "pred.npy")
             ev.pred = pred
-            _adopt_training(ev, spec.task, self.lang)
+            _adopt_training(ev, spec.entry("history") is not None, self.lang)
             _distrust(ev, self.lang)
             return ev, run
 
@@ -381,6 +397,9 @@ class Grader:
                 (ex_dir / "exercise.yaml").read_bytes(),
                 (ex_dir / "reference.py").read_bytes(),
             ]
+            spec_given = self.course.exercise(spec.id).given
+            if spec_given is not None:
+                parts.append((ex_dir / spec_given.model).read_bytes())
             parts.append(self._code)
             parts.append(hashlib.sha256(self.secret).digest())  # the held-out rows depend on it
             digest = hashlib.sha256(b"".join(parts) + _versions().encode()).hexdigest()
@@ -392,30 +411,39 @@ class Grader:
         """The grader package's code, read once per Grader."""
         return code_digest(HERE)
 
-    def trained_base(self, spec: ExerciseSpec) -> Path:
-        """evaluate-predict: the trained model handed to the learner's functions, trained once per
-        exercise in the sandbox (no learner code there) and cached."""
-        path = self.cache_dir / "base" / f"{spec.id}-{self._cache_key(spec)}.keras"
+    def given_model(self, spec: ExerciseSpec) -> Path:
+        """The model an exercise hands the learner's code (exercises/<id>/<given.model>), built and
+        trained once per exercise in the sandbox (no learner code there) and cached."""
+        assert spec.given is not None
+        path = self.cache_dir / "given" / f"{spec.id}-{self._cache_key(spec)}.keras"
         if path.is_file():
             return path
         data = self.data(spec)
+        file = self.course.exercise_dir(spec.id) / spec.given.model
+        payload = self._payload(spec) | {
+            "given_source": file.read_text(encoding="utf-8"),
+            "given_file": f"exercises/{spec.id}/{spec.given.model}",
+            "train_epochs": spec.given.train_epochs,
+        }
         with tempfile.TemporaryDirectory(prefix="learn-base-") as tmp:
             folder = Path(tmp)
             np.save(folder / "x_train.npy", data.x_train)
             np.save(folder / "y_train.npy", data.y_train)
             run = self.sandbox.run(
-                "grader.jobs.inspector:train_base",
+                "grader.jobs.inspector:build_given",
                 folder,
-                self._payload(spec),
+                payload,
                 INSPECT_LIMITS,
                 hide=self.hide,
-                handback=("out/base.keras",),
+                handback=("out/given.keras",),
             )
-            made = folder / "out" / "base.keras"
+            made = folder / "out" / "given.keras"
             if run.status != "ok" or not made.is_file():
-                raise SandboxError(
-                    f"could not train the model of exercise {spec.id}: {run.reason}: "
-                    f"{run.output[-1500:]}"
+                raise ContentError(
+                    [
+                        f"exercises/{spec.id}/{spec.given.model}: could not build the model the "
+                        f"exercise hands over: {run.reason}: {run.output[-1500:]}"
+                    ]
                 )
             _store(made.read_bytes(), path)
         return path
@@ -430,7 +458,7 @@ class Grader:
             except ValueError:
                 pass  # a torn cache file is recomputed
         ev, run = self.collect(spec, source)
-        summary = summarize(spec, ev, self.data(spec))
+        summary = summarize(spec, ev, self.data(spec), steps(spec, self.secret))
         if summary is None:
             detail = ev.failure or "; ".join(ev.problems) or run.output[-2000:]
             raise ContentError(
@@ -452,12 +480,10 @@ class Grader:
         started = time.monotonic()
         ev, run = self.collect(spec, source)
         data = self.data(spec)
-        recipe = RECIPES[spec.task]
         ctx = Context(
             self.lang,
-            spec.task,
+            spec,
             label_kind(data.y_train, spec.data.n_classes),
-            spec.entry_points,
             data.y_test,
             data.y_train,
             ref,
@@ -465,7 +491,7 @@ class Grader:
             spec.data.n_classes,
             expectations(ref, spec),
         )
-        verdicts = recipe.judge(ev, ctx)
+        verdicts = judge(spec.checks, ev, ctx)
         checks = []
         for c in spec.checks:
             ok, message = verdicts.get(c.id, (False, "not judged"))
@@ -511,8 +537,8 @@ def _code_failure(ev: Evidence, spec: ExerciseSpec, lang: str) -> str | None:
     """Why the learner's code did not run through (None when every entry point returned)."""
     r = ev.report
     if ev.failure or r is None or r.import_error:
-        return call_problem(ev, spec.entry_points[0], lang)
-    for name in spec.entry_points:
+        return call_problem(ev, spec.names[0], lang)
+    for name in spec.names:
         info = r.calls.get(name)
         if info is not None and info.error is not None:
             return call_problem(ev, name, lang)
@@ -540,7 +566,7 @@ def _hand_over_fit_calls(report: LearnerReport, out: Path, insp_dir: Path) -> No
     (insp_dir / "fit_calls.json").write_text(json.dumps(calls))
 
 
-def _adopt_training(ev: Evidence, task: str, lang: str) -> None:
+def _adopt_training(ev: Evidence, trains: bool, lang: str) -> None:
     """The training that is judged is the inspector's, never what the learner's process claims:
     the returned model trained there, or the recorded fit calls run there."""
     r, insp = ev.report, ev.inspect
@@ -548,7 +574,7 @@ def _adopt_training(ev: Evidence, task: str, lang: str) -> None:
         return
     if insp is not None and insp.trained:
         r.fit, r.fit_error, r.predict_error = insp.fit, insp.fit_error, insp.predict_error
-    if task != "fit-validation":
+    if not trains:
         return
     runs = (insp.fit_runs if insp is not None else None) or []
     r.fit = runs[-1].history if runs else None
@@ -683,46 +709,45 @@ def expectations(ref: dict[str, Any], spec: ExerciseSpec) -> dict[str, Any]:
     }
 
 
-def summarize(spec: ExerciseSpec, ev: Evidence, data: Split) -> dict[str, Any] | None:
-    """What later submissions are compared with; None when the reference itself fails."""
-    r = ev.report
-    if r is None:
+def summarize(
+    spec: ExerciseSpec, ev: Evidence, data: Split, lr_steps: list[int]
+) -> dict[str, Any] | None:
+    """What later submissions are compared with (every fact the check kinds read off the
+    reference); None when the reference itself fails."""
+    r, insp = ev.report, ev.inspect
+    if r is None or ev.failure or insp is None:
         return None
     out: dict[str, Any] = {"history": r.fit.history if r.fit else None}
-    if spec.task in ("compile-multiclass", "binary-classifier", "regressor", "fit-validation"):
-        if ev.pred is None:
-            return None
+    if ev.pred is not None:
         from grader.checks import accuracy, mae
 
         kind = label_kind(data.y_train, spec.data.n_classes)
         fn = mae if kind == "continuous" else accuracy
         out["metric"] = fn(ev.pred, data.y_test)
-        if spec.task in MODEL_TASKS:
-            if ev.facts is None or ev.facts.compile is None:
-                return None
-            out["model"] = reference_model(ev.facts)
-        if ev.inspect is not None and ev.inspect.metric_truth:
-            from grader.facts import meanings
+    if spec.entry("model") is not None:
+        if ev.facts is None or ev.facts.compile is None:
+            return None
+        out["model"] = reference_model(ev.facts)
+    if insp.metric_truth:
+        from grader.facts import meanings
 
-            out["metric_meanings"] = sorted(
-                meanings(ev.inspect.metric_values, ev.inspect.metric_truth)
-            )
-    if spec.task == "fit-validation":
-        runs = ev.inspect.fit_runs if ev.inspect else None
-        if not runs or ev.failure or ev.inspect is None or ev.inspect.val_loss_now is None:
+        out["metric_meanings"] = sorted(meanings(insp.metric_values, insp.metric_truth))
+    if spec.entry("history") is not None:
+        if not insp.fit_runs or insp.val_loss_now is None:
             return None
-        out["fit_runs"] = [run.model_dump(by_alias=True) for run in runs]
-        out["val_loss_now"] = ev.inspect.val_loss_now
-    if spec.task == "evaluate-predict":
-        if ev.labels is None or r.scores is None:
+        out["fit_runs"] = [run.model_dump(by_alias=True) for run in insp.fit_runs]
+        out["val_loss_now"] = insp.val_loss_now
+    if insp.optimizer is not None:
+        out["optimizer"] = insp.optimizer.model_dump(by_alias=True)
+    if insp.lr is not None:
+        if insp.lr.error:
             return None
-        out["labels"] = ev.labels.reshape(-1).astype(int).tolist()
-        out["scores"] = r.scores
-    if spec.task == "lr-schedule":
-        lr = ev.inspect.lr if ev.inspect else None
-        if lr is None or lr.error:
+        out["lr"] = insp.lr.model_dump(by_alias=True)
+        out["lr_steps"] = lr_steps
+    values = {}
+    for name, arrays in ev.values.items():
+        if any(a is None for a in arrays):
             return None
-        out["lr"] = lr.values
-        out["lr_class"] = lr.class_
-        out["schedule"] = lr.schedule
+        values[name] = [a.tolist() for a in arrays if a is not None]
+    out["values"] = values
     return out

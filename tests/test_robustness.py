@@ -83,7 +83,7 @@ COUNTS = [
 @pytest.mark.parametrize(("field", "value"), COUNTS)
 def test_forged_counts_and_sizes_are_refused(field: str, value: Any) -> None:
     with pytest.raises(ValidationError):
-        LearnerReport.model_validate({"task": FAST, field: value})
+        LearnerReport.model_validate({field: value})
 
 
 @pytest.mark.parametrize(
@@ -102,7 +102,7 @@ def test_forged_inspector_runs_are_refused(run: dict[str, Any]) -> None:
 
 def test_honest_zero_lengths_are_accepted() -> None:
     report = LearnerReport.model_validate(
-        {"task": FAST, "fit_calls": [{"options": {"batch_size": 0, "epochs": 0}}]}
+        {"fit_calls": [{"options": {"batch_size": 0, "epochs": 0}}]}
     )
     assert report.fit_calls[0].options["epochs"] == 0
 
@@ -144,11 +144,11 @@ def test_an_exception_while_judging_is_the_submissions_result(
             return 1 / 0  # type: ignore[no-any-return]
         return Evidence(report=None, inspect=None), _ok_run()
 
-    def judge(ev: Evidence, ctx: Any) -> Any:
+    def judge(checks: Any, ev: Evidence, ctx: Any) -> Any:
         raise KeyError("forged")
 
     monkeypatch.setattr(Grader, "collect", collect)
-    monkeypatch.setitem(grading.RECIPES, FAST, SimpleNamespace(judge=judge, expected={}))
+    monkeypatch.setattr(grading, "judge", judge)
     result = grader.grade(FAST, b"source")
     assert (result.score, result.max_score, result.failure, result.unjudged) == (
         0.0,
@@ -270,7 +270,7 @@ def test_a_failed_dask_task_is_an_error_row(
 
 # -- the reference cache key covers the whole package ---------------------------------------------
 @pytest.mark.parametrize(
-    "module", ["datasets.py", "recipes.py", "checks.py", "facts.py", "harness.py"]
+    "module", ["datasets.py", "kinds/fit.py", "checks.py", "facts.py", "jobs/harness.py"]
 )
 def test_cache_key_changes_with_any_grader_module(
     course: Course, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str

@@ -88,6 +88,7 @@ def _callback_info(cb: Any, unsupported: list[str]) -> dict[str, Any]:
                 unsupported.append(f"ModelCheckpoint file {path[-60:]!r}")
                 return info
             config["suffix"] = suffix
+            config["filepath"] = path[-300:]
         if all(isinstance(v, _PLAIN) for v in config.values()):
             info["config"] = config
         else:

@@ -1,10 +1,12 @@
 """Runs inside the sandbox (never in the scoring process): calls the learner's code, hands back data.
 
-`run_learner` imports the submission and calls its entry points. A returned model is saved as
-`returned.keras` and not trained here: the inspector (grader/jobs/inspector.py, which runs no
-learner code) loads it in safe mode and trains it, so the training that is judged is never the
-learner process's. fit-validation's training is the learner's own code: its fit calls are recorded here
-as data and replayed by the inspector. Everything is written as JSON and `.npy` files into
+`run_learner` imports the submission and calls the exercise's entry points with the arguments
+they name (`run_entry_points`). A returned model is saved as `returned.keras` and not trained
+here: the inspector (grader/jobs/inspector.py, which runs no learner code) loads it in safe mode
+and trains it, so the training that is judged is never the learner process's. An entry point
+that trains the model it is given has its fit calls recorded here as data, answered with a
+placeholder History, and run by the inspector; an optimizer is handed back as its config (a
+schedule of the learner's own class as its traced graph); a function's results as arrays. Everything is written as JSON and `.npy` files into
 `out/`; the scoring process validates them (size, schema, types) and trusts none of them blindly.
 """
 
@@ -117,7 +119,7 @@ def _restorer() -> tuple[Any, Any]:
     state: dict[str, Any] = {"pristine": [], "tasks": {}, "code": []}
 
     def arm() -> None:
-        state["pristine"], state["tasks"] = _snapshot(), dict(TASKS)
+        state["pristine"], state["tasks"] = _snapshot(), dict(JOBS)
         state["code"] = _functions(state["pristine"])
 
     def restore() -> None:
@@ -140,8 +142,8 @@ def _restorer() -> tuple[Any, Any]:
                 if fn.__kwdefaults__ is not kwdefaults:
                     fn.__kwdefaults__ = kwdefaults
         if state["tasks"]:
-            TASKS.clear()
-            TASKS.update(state["tasks"])
+            JOBS.clear()
+            JOBS.update(state["tasks"])
 
     return restore, arm
 
@@ -301,9 +303,15 @@ def model_facts(model: Any) -> dict[str, Any]:
             compile_config = model.get_compile_config()
         except Exception as e:  # noqa: BLE001
             compile_config = {"error": str(e)}
+    try:
+        inner = model._flatten_layers(include_self=False, recursive=True)
+        classes = sorted({type(layer).__name__ for layer in inner})[:200]
+    except Exception:  # noqa: BLE001
+        classes = sorted({str(x["class"]) for x in layers})
     return {
         "class": type(model).__name__,
         "layers": layers,
+        "layer_classes": classes,
         "output_units": out_units,
         "output_activation": output_activation(model),
         "compile": compile_config,
@@ -328,26 +336,6 @@ def _save_model(model: Any, name: str, report: dict[str, Any]) -> None:
 def _predict(model: Any, x: np.ndarray, name: str) -> None:
     pred = np.asarray(model.predict(x, batch_size=256, verbose=0), dtype="float32")
     np.save(OUT / name, pred, allow_pickle=False)
-
-
-def base_classifier(n_features: int, n_classes: int) -> Any:
-    return keras.Sequential(
-        [
-            keras.Input((n_features,)),
-            keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(n_classes, activation="softmax"),
-        ]
-    )
-
-
-def reference_classifier(n_features: int, n_classes: int, seed: int) -> Any:
-    """The classifier fit-validation and evaluate-predict hand over: seeded, compiled as the
-    exercises say (the same weights wherever it is built with the same seed)."""
-    _seed(seed)
-    model = base_classifier(n_features, n_classes)
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
 
 
 def archive_config(path: Path) -> Any:
@@ -382,7 +370,7 @@ def names_own_code(path: Path) -> bool:
 class _Learner:
     def __init__(self, payload: dict[str, Any]) -> None:
         self.p = payload
-        self.report: dict[str, Any] = {"task": payload["task"], "calls": {}}
+        self.report: dict[str, Any] = {"calls": {}}
         self.module: Any = None
         self.undo: Any = _restore
 
@@ -451,11 +439,10 @@ def reseed(model: Any, seed: int) -> None:
 
 
 def run_learner(payload: dict[str, Any], _undo: Any = _restore) -> None:
-    """Import submission.py, call the task's entry points, write out/report.json and files."""
+    """Import submission.py, call the exercise's entry points, write out/report.json and files."""
     OUT.mkdir(exist_ok=True)
     job = _Learner(payload)
     job.undo = _undo  # bound before any learner code runs: rebinding _restore changes nothing
-    x_train, y_train, x_test = _load("x_train.npy"), _load("y_train.npy"), _load("x_test.npy")
     try:
         sys.path.insert(0, os.getcwd())
         spec = importlib.util.spec_from_file_location("submission", "submission.py")
@@ -471,25 +458,9 @@ def run_learner(payload: dict[str, Any], _undo: Any = _restore) -> None:
         _write("report.json", job.report)
         return
     _undo()
-    TASKS[payload["task"]](job, x_train, y_train, x_test)
+    JOBS["run"](job)
     _undo()
     _write("report.json", job.report)
-
-
-def _model_task(
-    job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray, entry: str, *args: Any
-) -> None:
-    ok, model = job.call(entry, *args)
-    if not ok or not isinstance(model, keras.Model):
-        return
-    job.report["facts"] = model_facts(model)
-    mismatch = _compile_mismatch(model)
-    if mismatch:  # nothing is handed back: the model cannot be checked
-        job.report["compile_mismatch"] = mismatch
-        return
-    _save_model(model, "returned.keras", job.report)
-    if names_own_code(OUT / "returned.keras"):
-        _export(job, model, x)
 
 
 def _export(job: _Learner, model: Any, x: np.ndarray) -> None:
@@ -531,14 +502,10 @@ def _compile_mismatch(model: Any) -> dict[str, str] | None:
     return None
 
 
-def task_compile(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
-    _seed(job.p["seed"])
-    model = base_classifier(x.shape[1], job.p["n_classes"])
-    _model_task(job, x, y, x_test, "compile_model", model)
-
-
-def task_build(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
-    _model_task(job, x, y, x_test, "build_model", int(x.shape[1]))
+def _given_model() -> Any:
+    """The model the exercise hands over (built, and trained where it says, by the grader's own
+    job, cached, and loaded here in safe mode before any entry point runs)."""
+    return keras.models.load_model("given.keras", safe_mode=True)
 
 
 def _fit_owner(model: Any) -> type:
@@ -547,10 +514,9 @@ def _fit_owner(model: Any) -> type:
     return next(c for c in type(model).__mro__ if "fit" in vars(c))
 
 
-def task_fit(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
-    """The learner's `train(model, x, y)`: its fit calls on the model handed over are recorded,
-    not run (grader/jobs/fitrecord.py); the inspector runs them on its own model."""
-    model = reference_classifier(x.shape[1], job.p["n_classes"], job.p["seed"])
+def _recorded_call(job: _Learner, name: str, model: Any, args: list[Any]) -> None:
+    """An entry point that trains the model handed over: its fit calls on that model are recorded,
+    not run (grader/jobs/fitrecord.py); the inspector runs them on its own copy."""
     first_optimizer = model.optimizer
     owner = _fit_owner(model)
     real_fit = vars(owner)["fit"]
@@ -580,74 +546,168 @@ def task_fit(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) ->
 
     owner.fit = recording_fit  # type: ignore[attr-defined]
     try:
-        ok, value = job.call("train", model, x, y)
+        ok, value = job.call(name, *args)
     finally:
         owner.fit = real_fit  # type: ignore[attr-defined]
     job.report["fit_calls"] = [json.loads(t) for t in frozen]
     if ok:  # the History of which call, by identity (its class name proves nothing)
         index = next((i for i, h in enumerate(returned) if h is value), None)
-        job.report["calls"]["train"]["history_of_call"] = index
+        job.report["calls"][name]["history_of_call"] = index
 
 
-def task_evaluate(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
-    # The trained model the exercise hands over: trained once per exercise by the grader
-    # (inspector.train_base, cached) and loaded here before any learner code runs.
-    model = keras.models.load_model("model.keras", safe_mode=True)
-    _seed(job.p["seed"])
-    y_test = _load("y_test.npy")
-    ok, labels = job.call("predict_labels", model, x_test)
-    if ok:
-        try:
-            arr = np.asarray(labels)
-            if arr.dtype.kind not in "biuf" or arr.size > MAX_ARRAY:
-                raise TypeError(f"not an array of numbers (dtype {arr.dtype})")
-            np.save(OUT / "labels.npy", arr, allow_pickle=False)
-            job.report["labels_saved"] = True
-        except Exception as e:  # noqa: BLE001
-            job.report["labels_error"] = str(e)[:300]
-    ok, scores = job.call("test_scores", model, x_test, y_test)
-    if ok:
-        if isinstance(scores, dict):
-            job.report["scores_dict_keys"] = sorted(str(k) for k in scores)[:20]
-        else:  # a tuple, a list or a numpy array of numbers, or one number
-            try:
-                flat = np.asarray(scores, dtype="float64").reshape(-1)
-                job.report["scores"] = [float(v) for v in flat[:100]]
-            except Exception:  # noqa: BLE001
-                job.report["scores"] = None
+def _returned_model(job: _Learner, name: str, args: list[Any], x: np.ndarray) -> None:
+    ok, model = job.call(name, *args)
+    if not ok or not isinstance(model, keras.Model):
+        return
+    job.report["facts"] = model_facts(model)
+    mismatch = _compile_mismatch(model)
+    if mismatch:  # nothing is handed back: the model cannot be checked
+        job.report["compile_mismatch"] = mismatch
+        return
+    _save_model(model, "returned.keras", job.report)
+    if names_own_code(OUT / "returned.keras"):
+        _export(job, model, x)
 
 
-def task_optimizer(job: _Learner, x: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> None:
-    ok, opt = job.call("make_optimizer")
+def _returned_optimizer(job: _Learner, name: str, args: list[Any]) -> None:
+    ok, opt = job.call(name, *args)
     if not ok:
         return
     kind = None
     # Hardening (hostile suite): only Keras' own classes, whose config is their behaviour (a
-    # subclass could describe itself as anything); schedules inside an optimizer too.
+    # subclass could describe itself as anything). A schedule of the learner's own class is
+    # handed back as the graph its __call__ traces to (TensorFlow operations, no Python), which
+    # the inspector runs at the steps it chooses (a schedule judged by what it computes).
     inner = getattr(opt, "_learning_rate", None)
     if isinstance(inner, keras.optimizers.schedules.LearningRateSchedule):
         _unshadow(inner)
         if type(inner) not in _SCHEDULES:
-            opt = inner = None
+            job.report["own_schedule"] = type(inner).__name__[:100]
+            _export_schedule(job, inner)
     if type(opt) in _OPTIMIZERS:
         kind = "optimizer"
-        config = keras.optimizers.serialize(opt)
+        config = _optimizer_config(opt)
     elif type(opt) in _SCHEDULES:
         kind = "schedule"
         config = keras.optimizers.schedules.serialize(opt)
+    elif isinstance(opt, keras.optimizers.schedules.LearningRateSchedule):
+        kind = "schedule"
+        config = {"own": type(opt).__name__[:100]}
     if kind:
         job.report["object_kind"] = kind
         _write("object.json", config)
 
 
-TASKS = {
-    "compile-multiclass": task_compile,
-    "binary-classifier": task_build,
-    "regressor": task_build,
-    "fit-validation": task_fit,
-    "evaluate-predict": task_evaluate,
-    "lr-schedule": task_optimizer,
-}
+def _optimizer_config(opt: Any) -> dict[str, Any]:
+    """Keras' serialization of the optimizer; a schedule of the learner's own class is replaced by
+    a placeholder (its behaviour is in the exported graph, never in its config)."""
+    inner = getattr(opt, "_learning_rate", None)
+    if isinstance(inner, keras.optimizers.schedules.LearningRateSchedule) and (
+        type(inner) not in _SCHEDULES
+    ):
+        config = opt.get_config()
+        config["learning_rate"] = 0.0  # a stand-in: the exported graph is the schedule
+        return dict(keras.optimizers.serialize(type(opt).from_config(config)))
+    return dict(keras.optimizers.serialize(opt))
+
+
+def _export_schedule(job: _Learner, schedule: Any) -> None:
+    import tensorflow as tf
+
+    try:
+        module = tf.Module()
+        module.rate = tf.function(
+            lambda step: tf.cast(schedule(step), tf.float32),
+            input_signature=[tf.TensorSpec([], tf.int64)],
+        )
+        module.rate.get_concrete_function()
+        tf.saved_model.save(module, str(OUT / "schedule_sm"))
+    except _OOM:
+        raise
+    except BaseException as e:  # noqa: BLE001 (its __call__ is learner code)
+        message = f"it could not be exported as a TensorFlow graph: {type(e).__name__}: {e}"
+        job.report.setdefault("save_errors", {})["schedule_sm"] = message[:500]
+    finally:
+        job.undo()
+
+
+def _returned_values(job: _Learner, name: str, args: list[str], given: dict[str, Any]) -> None:
+    """A function's results: once on the grader's data, or once per probe (arguments from the
+    exercise's YAML, a fresh copy for each call). Each result is described, and numbers are saved
+    as out/value_<name>_<i>.npy."""
+    probes = job.p.get("probes") or [{}]
+    uses_probes = any(a not in given for a in args)
+    described: list[dict[str, Any]] = []
+    job.report.setdefault("values", {})[name] = described
+    first_error: dict[str, Any] | None = None
+    for i, probe in enumerate(probes if uses_probes else [{}]):
+        values = [json.loads(json.dumps(probe[a])) if a in probe else given[a] for a in args]
+        ok, value = job.call(name, *values)
+        info = job.report["calls"][name]
+        if not ok:
+            described.append({"kind": "error", "error": info.get("error")})
+            first_error = first_error or info
+            continue
+        described.append(_describe_value(value, f"value_{name}_{i}.npy"))
+    if first_error is not None:
+        job.report["calls"][name] = first_error
+
+
+def _describe_value(value: Any, file: str) -> dict[str, Any]:
+    if value is None:
+        return {"kind": "none"}
+    if isinstance(value, dict):
+        return {"kind": "dict", "keys": sorted(str(k)[:50] for k in value)[:20]}
+    try:
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "biuf" or arr.size > MAX_ARRAY:
+            raise TypeError(f"not numbers (dtype {arr.dtype})")
+        np.save(OUT / file, arr, allow_pickle=False)
+        return {"kind": "array", "file": file}
+    except Exception as e:  # noqa: BLE001
+        return {"kind": "other", "type": type(value).__name__[:100], "error": str(e)[:300]}
+
+
+def run_entry_points(job: _Learner) -> None:
+    """Call each entry point with the arguments it names (grader/exercises.py ARGUMENTS)."""
+    x, y = _load("x_train.npy"), _load("y_train.npy")
+    n_val = int(job.p.get("n_val") or 0)
+    cut = len(x) - n_val
+    given: dict[str, Any] = {
+        "x": x,
+        "y": y,
+        "x_train": x[:cut],
+        "y_train": y[:cut],
+        "x_val": x[cut:],
+        "y_val": y[cut:],
+        "x_test": _load("x_test.npy"),
+        "input_dim": int(x.shape[1]),
+        "timesteps": int(x.shape[1]),
+        "features": int(x.shape[-1]),
+        "path": str(Path.cwd() / "checkpoint" / "best.keras"),
+    }
+    if Path("y_test.npy").is_file():
+        given["y_test"] = _load("y_test.npy")
+    entries = job.p["entry_points"]
+    if any("model" in e["args"] for e in entries):
+        given["model"] = _given_model()
+    for entry in entries:
+        name, returns = entry["name"], entry["returns"]
+        _seed(job.p["seed"])
+        if returns == "value":
+            _returned_values(job, name, entry["args"], given)
+            continue
+        args = [given[a] for a in entry["args"]]
+        if returns == "history":
+            _recorded_call(job, name, given["model"], args)
+        elif returns == "model":
+            _returned_model(job, name, args, x)
+        else:
+            _returned_optimizer(job, name, args)
+        job.undo()
+
+
+JOBS = {"run": run_entry_points}
 _OPTIMIZERS = frozenset(_keras_classes(keras.optimizers.Optimizer))
 _SCHEDULES = frozenset(_keras_classes(keras.optimizers.schedules.LearningRateSchedule))
 

@@ -2,10 +2,11 @@
 
 It loads what the learner's process handed back (`.keras` files with safe_mode=True, optimizer
 configs, recorded fit calls) and does the only training, the one that decides the score:
-- for the tasks that return a model, it gives the returned model fresh seeded weights and trains
-  it on the seeded data (the learner's process just builds and saves it);
-- for fit-validation, it runs the recorded fit calls on the grader's own starting model, with
-  callbacks from a frozen allow-list, and reports what that run used and observed.
+- a returned model gets fresh seeded weights and is trained on the seeded data (the learner's
+  process just builds and saves it);
+- recorded fit calls are run on the exercise's given model (built by `build_given`), with
+  callbacks from a frozen allow-list, and what that run used and observed is reported;
+- an optimizer's config gives its hyperparameters and its learning rate at the grader's steps.
 """
 
 from __future__ import annotations
@@ -29,14 +30,12 @@ from grader.jobs.harness import (
     _history,
     _load,
     _predict,
+    _seed,
     _write,
     model_facts,
     names_own_code,
-    reference_classifier,
     reseed,
 )
-
-TRAINED_HERE = ("compile-multiclass", "binary-classifier", "regressor")
 
 
 def _safe_load(path: Path) -> tuple[Any, dict[str, Any] | None]:
@@ -117,7 +116,7 @@ def _metric_facts(model: Any, x: np.ndarray, y: np.ndarray, facts: dict[str, Any
     n = min(len(x), 512)
     values = model.evaluate(x[:n], y[:n], batch_size=256, verbose=0, return_dict=True)
     pred = np.asarray(model.predict(x[:n], batch_size=256, verbose=0), dtype="float64")
-    truth = y[:n].astype("float64").reshape(-1)
+    truth = (y[:n].argmax(axis=-1) if y.ndim == 2 else y[:n]).astype("float64").reshape(-1)
     if pred.ndim == 2 and pred.shape[1] > 1:
         labels = pred.argmax(axis=-1)
     else:
@@ -150,8 +149,9 @@ def _used_config(obj: Any, name: str, given: dict[str, Any]) -> dict[str, Any]:
         used["mode"] = (
             "min" if op is keras.ops.less else "max" if op is keras.ops.greater else used["mode"]
         )
-    if "suffix" in given:
-        used["suffix"] = given["suffix"]
+    for key in ("suffix", "filepath"):  # as the learner's code gave them
+        if key in given:
+            used[key] = given[key]
     return used
 
 
@@ -174,7 +174,8 @@ def _build_callbacks(call: dict[str, Any], index: int) -> tuple[list[Any], list[
                 kwargs["filepath"] = f"ckpt/fit_{index}{suffix}"
             obj = getattr(keras.callbacks, name)(**kwargs)
             built.append(obj)
-            info |= {"run": True, "config": kwargs, "object": obj}
+            shown = kwargs | ({"filepath": config.get("filepath")} if "filepath" in kwargs else {})
+            info |= {"run": True, "config": shown, "object": obj}
         seen.append(info)
     return built, seen
 
@@ -208,7 +209,7 @@ def run_fit_calls(payload: dict[str, Any], facts: dict[str, Any]) -> None:
     path = Path("fit_calls.json")
     calls = json.loads(path.read_text()) if path.is_file() else []
     full_x = _load("x_train.npy")
-    model = reference_classifier(full_x.shape[1], payload["n_classes"], payload["seed"])
+    model = keras.models.load_model("given.keras", safe_mode=True)
     runs: list[dict[str, Any]] = []
     facts["fit_runs"] = runs
     last_val: tuple[np.ndarray, np.ndarray] | None = None
@@ -264,6 +265,8 @@ def run_fit_calls(payload: dict[str, Any], facts: dict[str, Any]) -> None:
         elif run["validation"]["rows"]:
             cut = len(arrays["x"]) - run["validation"]["rows"]
             last_val = (arrays["x"][cut:], arrays["y"][cut:])
+        if run["checkpoints"] and last_val is not None:
+            run["checkpoint_val_loss"] = _checkpoint_loss(model, Path("ckpt"), run, last_val)
     if not runs or any("error" in r or r["unsupported"] for r in runs):
         return
     _predict(model, _load("x_test.npy"), "pred.npy")
@@ -272,21 +275,67 @@ def run_fit_calls(payload: dict[str, Any], facts: dict[str, Any]) -> None:
         facts["val_loss_now"] = float(value["loss"])
 
 
-def train_base(payload: dict[str, Any]) -> None:
-    """evaluate-predict: train the model the exercise hands to the learner's functions, once per
-    exercise (the grader caches out/base.keras and copies it into every learner's job)."""
+def _checkpoint_loss(
+    model: Any, folder: Path, run: dict[str, Any], val: tuple[np.ndarray, np.ndarray]
+) -> float | None:
+    """The val_loss of what the run's ModelCheckpoint left in its file (written here, by Keras,
+    from the inspector's own model: loading it runs no learner code)."""
+    path = folder / run["checkpoints"][-1]
+    try:
+        if path.name.endswith(".weights.h5"):
+            saved = keras.models.clone_model(model)
+            saved.compile_from_config(model.get_compile_config())
+            saved.load_weights(path)
+        else:
+            saved = keras.models.load_model(path, safe_mode=True)
+        value = saved.evaluate(*val, batch_size=256, verbose=0, return_dict=True)
+        return float(value["loss"])
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def build_given(payload: dict[str, Any]) -> None:
+    """The model an exercise hands the learner's code: `model(input_shape, n_classes)` from the
+    exercise's own file (course content, not learner code), seeded, trained for `train_epochs`
+    where the exercise says so; built once per exercise and cached by the grader."""
     OUT.mkdir(exist_ok=True)
     x, y = _load("x_train.npy"), _load("y_train.npy")
-    model = reference_classifier(x.shape[1], payload["n_classes"], payload["seed"])
-    model.fit(x, y, epochs=payload["epochs"], batch_size=32, verbose=0)
-    model.save(OUT / "base.keras")
+    namespace: dict[str, Any] = {"__name__": "given"}
+    exec(compile(payload["given_source"], payload["given_file"], "exec"), namespace)  # noqa: S102
+    _seed(payload["seed"])
+    model = namespace["model"](tuple(int(n) for n in x.shape[1:]), payload["n_classes"])
+    if payload.get("train_epochs"):
+        model.fit(x, y, epochs=payload["train_epochs"], batch_size=32, verbose=0)
+    model.save(OUT / "given.keras")
+
+
+def optimizer_facts(opt: Any) -> dict[str, Any]:
+    """An optimizer's class and the hyperparameters that differ from its class's defaults (what
+    the code set explicitly); a schedule as learning rate is judged apart (learning-rate)."""
+    config = opt.get_config()
+    try:
+        defaults = type(opt)().get_config()
+    except Exception:  # noqa: BLE001
+        defaults = {}
+    explicit: dict[str, Any] = {}
+    for key, value in config.items():
+        if key == "name" or isinstance(value, dict):
+            continue
+        value = value.item() if isinstance(value, np.generic) else value
+        if value != defaults.get(key, _NO_DEFAULT) and isinstance(value, int | float | bool | str):
+            explicit[key] = value
+    if isinstance(config.get("learning_rate"), dict):
+        explicit["learning_rate"] = "schedule"
+    return {"class": type(opt).__name__, "explicit": explicit}
+
+
+_NO_DEFAULT = object()
 
 
 def inspect(payload: dict[str, Any]) -> None:
     """Load what the learner's process handed back, without running any of its code."""
     OUT.mkdir(exist_ok=True)
     facts: dict[str, Any] = {}
-    task = payload["task"]
     returned, err = _safe_load(Path("returned.keras"))
     activation: Any = None
     if returned is None and err is not None and err["kind"] == "custom":
@@ -302,16 +351,43 @@ def inspect(payload: dict[str, Any]) -> None:
         facts["facts"] = model_facts(returned)
         if facts.get("exported"):
             facts["facts"]["output_activation"] = activation
-        if task in TRAINED_HERE:
-            _train(returned, payload, facts)
+        if getattr(returned, "optimizer", None) is not None:
+            facts["optimizer"] = optimizer_facts(returned.optimizer)
+        _train(returned, payload, facts)
     elif err:
         facts["returned_error"] = err
-    if task == "fit-validation":
+    if Path("fit_calls.json").is_file():
         run_fit_calls(payload, facts)
     obj = Path("object.json")
     if obj.is_file():
-        facts["lr"] = _learning_rates(json.loads(obj.read_text()), payload["steps"])
+        config = json.loads(obj.read_text())
+        facts["lr"] = _learning_rates(config, payload["steps"])
+        own = Path("schedule_sm").is_dir()
+        if own:
+            facts["lr"] = _exported_rates(facts["lr"], payload["steps"])
+        if not config.get("module", "").endswith("schedules") and "own" not in config:
+            try:
+                facts["optimizer"] = optimizer_facts(keras.optimizers.deserialize(config))
+            except Exception:  # noqa: BLE001 (reported by _learning_rates)
+                pass
+            else:
+                if own:
+                    facts["optimizer"]["explicit"]["learning_rate"] = "schedule"
     _write("inspect.json", facts)
+
+
+def _exported_rates(lr: dict[str, Any], steps: list[int]) -> dict[str, Any]:
+    """A schedule of the learner's own class, run from its exported graph (TensorFlow operations
+    only, no Python of the learner's) at the grader's steps."""
+    import tensorflow as tf
+
+    try:
+        loaded = tf.saved_model.load("schedule_sm")
+        values = [float(loaded.rate(tf.constant(s, tf.int64))) for s in steps]
+    except Exception as e:  # noqa: BLE001
+        return {"error": f"the schedule's exported graph cannot be run: {type(e).__name__}: {e}"}
+    finite = [v if math.isfinite(v) else None for v in values]
+    return lr | {"schedule": "own", "values": finite, "schedule_config": {}}
 
 
 def _learning_rates(config: dict[str, Any], steps: list[int]) -> dict[str, Any]:

@@ -1,0 +1,18 @@
+def best_epoch(history):
+    epoch, _ = min(enumerate(history["val_loss"], start=1), key=lambda pair: pair[1])
+    return epoch
+
+
+def stop_epoch(history, patience):
+    best = None
+    epochs_without_improvement = 0
+    epoch = 0
+    for epoch, value in enumerate(history["val_loss"], start=1):
+        if best is not None and not value < best:
+            epochs_without_improvement += 1
+            if epochs_without_improvement >= patience:
+                break
+        else:
+            best = value
+            epochs_without_improvement = 0
+    return epoch

@@ -9,6 +9,9 @@ def train(model, x, y, path):
         32,
         30,
         validation_split=0.2,
-        callbacks=[ModelCheckpoint(path, save_best_only=True), EarlyStopping(patience=3, restore_best_weights=True)],
+        callbacks=[
+            ModelCheckpoint(path, save_best_only=True),
+            EarlyStopping(patience=3, restore_best_weights=True),
+        ],
         verbose=0,
     )

@@ -10,7 +10,5 @@ def build_model(timesteps, features):
             keras.layers.Dense(2, activation="softmax"),
         ]
     )
-    model.compile(
-        optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
-    )
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model

@@ -110,8 +110,8 @@ def _close(a: object, b: object) -> bool:
 
 
 def hyperparameters(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
-    """The optimizer's class, and every hyperparameter that the reference sets away from Keras'
-    default (learning rate, momentum, ...): each must be the reference's value."""
+    """The optimizer's class, and the hyperparameters set away from Keras' defaults (learning
+    rate, momentum, ...), compared with the reference's."""
     lang = ctx.lang
     got = ev.inspect.optimizer if ev.inspect else None
     want = OptimizerFacts.model_validate(ctx.reference["optimizer"])
@@ -126,11 +126,23 @@ def hyperparameters(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
             f"オプティマイザが {got.class_} です。課題では {want.class_} を指定しています",
         )
     wrong = []
-    for key in sorted(want.explicit):  # what the reference sets; the rest is the learner's choice
-        g, w = got.explicit.get(key), want.explicit[key]
+    # When the reference sets hyperparameters, the exercise is about them: every one either side
+    # sets must agree (nesterov=True is another optimizer). When it sets none, they are the
+    # learner's choice (Adam at 0.002 is still Adam).
+    keys = set(want.explicit) | (set(got.explicit) if want.explicit else set())
+    for key in sorted(keys):
+        g, w = got.explicit.get(key), want.explicit.get(key)
         if _close(g, w):
             continue
-        if g is None:
+        if w is None:
+            wrong.append(
+                tr(
+                    lang,
+                    f"{key}={_show(g)} is set, but the task leaves it at Keras' default",
+                    f"{key}={_show(g)} が指定されていますが、課題では Keras の既定値のままです",
+                )
+            )
+        elif g is None:
             wrong.append(
                 tr(
                     lang,

@@ -1,0 +1,8 @@
+import keras
+
+
+def train(model, x, y, path):
+    save = keras.callbacks.ModelCheckpoint(filepath=path, monitor="val_loss", save_best_only=True)
+    return model.fit(
+        x, y, batch_size=32, epochs=30, validation_split=0.2, callbacks=[save], verbose=0
+    )

@@ -1,0 +1,10 @@
+import keras
+
+
+def train(model, x, y, path):
+    # The file holds the best model, but the model itself keeps the last epoch's weights.
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=3)
+    save = keras.callbacks.ModelCheckpoint(filepath=path, monitor="val_loss", save_best_only=True)
+    return model.fit(
+        x, y, batch_size=32, epochs=30, validation_split=0.2, callbacks=[stop, save], verbose=0
+    )

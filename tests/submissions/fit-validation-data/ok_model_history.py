@@ -1,0 +1,3 @@
+def train(model, x_train, y_train, x_val, y_val):
+    model.fit(x_train, y_train, batch_size=64, epochs=20, validation_data=(x_val, y_val))
+    return model.history

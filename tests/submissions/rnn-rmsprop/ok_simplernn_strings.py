@@ -1,0 +1,13 @@
+import keras
+
+
+def build_model(timesteps, features):
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(timesteps, features)),
+            keras.layers.SimpleRNN(8),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+    return model

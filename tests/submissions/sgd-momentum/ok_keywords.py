@@ -1,0 +1,5 @@
+import keras
+
+
+def make_optimizer():
+    return keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)

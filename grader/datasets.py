@@ -33,11 +33,11 @@ def _rows(spec: DataSpec, rng: np.random.Generator, task: dict[str, np.ndarray],
             flip = rng.random(n) < 0.35  # label noise: a big model overfits within a few epochs
             y = np.where(flip, rng.integers(0, spec.n_classes, size=n), y)
         return x.astype("float32"), y.astype("int64")
-    if spec.generator == "sequences":  # is the weighted signal, summed over time, positive?
+    if spec.generator == "sequences":  # class 1 drifts up in feature 0, class 0 down; noise
+        y = rng.integers(0, 2, size=n)
         x = rng.normal(size=(n, spec.timesteps, d))
-        score = (x @ task["w"]).sum(axis=1) / np.sqrt(spec.timesteps)
-        y = (score + rng.normal(0.0, 0.2, size=n) > 0).astype("float32")
-        return x.astype("float32"), y
+        x[:, :, 0] += np.where(y == 1, 0.7, -0.7)[:, None]
+        return x.astype("float32"), y.astype("int64")
     x = rng.normal(size=(n, d))
     if spec.generator == "binary":
         logits = x @ task["w"] + 0.5 * np.sin(3 * x[:, 0])

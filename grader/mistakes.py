@@ -113,6 +113,30 @@ ACTIVATION_NOTES: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
+# (label kind, a metric the learner named) -> why it does not fit these labels (en, ja).
+METRIC_NOTES: dict[tuple[str, str], tuple[str, str]] = {
+    ("onehot", "sparse_categorical_accuracy"): (
+        "sparse_categorical_accuracy expects integer labels, but these labels are one-hot: use "
+        "'accuracy' (Keras picks categorical_accuracy for this loss)",
+        "sparse_categorical_accuracy は整数ラベル用ですが、ラベルは one-hot です。"
+        "'accuracy' を使ってください(この損失なら Keras が categorical_accuracy を選びます)",
+    ),
+    ("classes", "categorical_accuracy"): (
+        "categorical_accuracy compares one-hot labels; with integer labels use 'accuracy'",
+        "categorical_accuracy は one-hot ラベル用です。整数ラベルには 'accuracy' を使います",
+    ),
+}
+
+
+def metric_note(kind: str, named: str, lang: str) -> str | None:
+    """The note for the first catalogued metric that `named` (the compile config's metrics, as
+    JSON text) mentions and that does not fit labels of this kind."""
+    for (k, metric), (en, ja) in METRIC_NOTES.items():
+        if k == kind and f'"{metric}"' in named:
+            return ja if lang == "ja" else en
+    return None
+
+
 def loss_note(kind: str, chosen: str, use: list[str], n_classes: int, lang: str) -> str | None:
     note = LOSS_NOTES.get((kind, chosen))
     if note is None:

@@ -73,5 +73,6 @@ def judge(checks: list[CheckSpec], ev: Evidence, ctx: Context) -> Verdicts:
                 shown.add(problem)
                 continue
             results.append(kind.judge(ev, ctx, check.params))
-        out[check.id] = (all(ok for ok, _ in results), "; ".join(m for _, m in results))
+        messages = list(dict.fromkeys(m for _, m in results))  # "not checked" once
+        out[check.id] = (all(ok for ok, _ in results), "; ".join(messages))
     return out

@@ -7,7 +7,7 @@ import json
 from grader.checks import Context, Evidence, call_problem, tr, training_check
 from grader.exercises import CheckParams
 from grader.facts import ModelFacts, loss_of, meanings, metrics_of
-from grader.mistakes import activation_note, loss_note
+from grader.mistakes import activation_note, loss_note, metric_note
 
 Verdict = tuple[bool, str]
 
@@ -128,7 +128,11 @@ def metrics(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
     names = metrics_of(facts.compile)
     insp = ev.inspect
     wanted = set(ctx.reference.get("metric_meanings") or [want])
-    exact = '"class_name": "Accuracy"' in json.dumps((facts.compile or {}).get("metrics"))
+    named = json.dumps((facts.compile or {}).get("metrics"))
+    exact = '"class_name": "Accuracy"' in named
+    note = metric_note(ctx.labels, named, ctx.lang)
+    if note is not None:
+        return False, note
     failed = ev.report is not None and ev.report.fit_error is not None
     if insp is not None and insp.metric_truth:
         have = meanings(insp.metric_values, insp.metric_truth)
@@ -140,12 +144,6 @@ def metrics(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
         return False, _computes_other(want, ctx.lang)
     elif want in names:
         return True, tr(ctx.lang, f"metric {want}", f"評価指標 {want}")
-    if "categorical_accuracy" in names:
-        return False, tr(
-            ctx.lang,
-            "categorical_accuracy compares one-hot labels; with integer labels use 'accuracy'",
-            "categorical_accuracy は one-hot ラベル用です。整数ラベルには 'accuracy' を使います",
-        )
     return False, tr(
         ctx.lang,
         f"add the {want} metric: metrics=[{want!r}]",

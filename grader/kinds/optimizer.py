@@ -215,7 +215,13 @@ def learning_rate(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
             "スケジュールを渡してください",
         )
     ref_staircase = (ref.get("schedule_config") or {}).get("staircase")
-    if lr.schedule_config.get("staircase") and not ref_staircase:
+    if params.dense and all(same(i) for i in named):
+        msg += tr(
+            lang,
+            f": the schedule only agrees at some steps; use a smooth {ref.get('schedule')}",
+            f"。一部のステップでしか一致しません。滑らかな {ref.get('schedule')} を使ってください",
+        )
+    elif lr.schedule_config.get("staircase") and not ref_staircase:
         msg += tr(
             lang,
             ": staircase=True makes it drop in steps; the task wants a smooth decay",
@@ -227,12 +233,6 @@ def learning_rate(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
             ": the learning rate stays flat and then drops, in steps (a staircase); the task "
             "wants a smooth decay",
             "。学習率が一定のまま続いてから下がる、階段状の変化です。課題は滑らかな減衰です",
-        )
-    elif params.dense and all(same(i) for i in named):
-        msg += tr(
-            lang,
-            f": the schedule only agrees at some steps; use a smooth {ref.get('schedule')}",
-            f"。一部のステップでしか一致しません。滑らかな {ref.get('schedule')} を使ってください",
         )
     return False, msg
 

@@ -213,7 +213,7 @@ TABLE = [
     row("syntax_error.py", FAST, 0, r"SyntaxError.*line 5"),
     row("missing_module.py", FAST, 0, r"No module named 'keras_turbo_boost'"),
     row("missing_entry.py", FAST, 0, r"define a function named make_optimizer"),
-    row("wrong_return.py", FAST, 0, r"must return a Keras optimizer, got str"),
+    row("wrong_return.py", FAST, 0, r"must return an optimizer of Keras' own classes, got str"),
     # 2. endless
     row("infinite_loop.py", FAST, 0, r"time limit"),
     row("sleep_forever.py", FAST, 0, r"time limit"),

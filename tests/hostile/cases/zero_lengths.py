@@ -34,7 +34,7 @@ def _forging_write_text(self, data, *args, **kwargs):
 
 
 def _forging_encode(self, o):
-    if isinstance(o, dict) and "task" in o and "calls" in o:
+    if isinstance(o, dict) and "calls" in o:
         o = _forge(o)
     return _encode(self, o)
 

@@ -38,6 +38,8 @@ LOSS_CLASSES = {
 }
 WRONG_OPTIMIZERS = {"adam": "sgd", "sgd": "adam", "rmsprop": "adam"}
 OPTIMIZER_CLASSES = {"Adam": "SGD", "SGD": "Adam", "RMSprop": "Adam"}
+# What the function-result kind says of a function that returns other values.
+FUNCTION_RESULT = ("off by one", "the reference's gives", "match")
 OUTPUT_ACTIVATIONS = {"softmax": "sigmoid", "sigmoid": "relu", "linear": "relu"}
 
 
@@ -91,6 +93,8 @@ def _mutations(
             ("decay_rate", lambda v: v / 2, ("lr at step",)),
             ("decay_steps", lambda v: v // 10, ("lr at step",)),
             ("initial_learning_rate", lambda v: v * 10, ("lr at step",)),
+            ("learning_rate", lambda v: v * 10, ("learning_rate",)),
+            ("momentum", lambda v: v / 2, ("momentum",)),
         ):
             kw = _kw(node, name)
             v = _const(kw.value) if kw else None
@@ -103,6 +107,9 @@ def _mutations(
         kw = _kw(node, "restore_best_weights")
         if kw is not None and _const(kw.value) is True:
             yield "restore_best_weights False", _set(kw, ast.Constant(False)), ("restore",)
+        kw = _kw(node, "save_best_only")
+        if kw is not None and _const(kw.value) is True:
+            yield "save_best_only False", _set(kw, ast.Constant(False)), ("save_best_only",)
         kw = _kw(node, "axis")
         if kw is not None and _callee(node) == "argmax" and _const(kw.value) != 0:
             yield "argmax over axis 0", _set(kw, ast.Constant(0)), ("axis",)
@@ -130,6 +137,30 @@ def _mutations(
             elif bad:
                 added = ast.keyword("activation", ast.Constant(bad))
                 yield f"output activation {bad}", lambda: node.keywords.append(added), (bad,)
+    # A function's own logic: a strict comparison made loose (ties, equal values), a loose one
+    # strict (where counting stops), a count made 0-based.
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        swap = {ast.Lt: ast.LtE, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.LtE: ast.Lt}
+        kind = type(node.ops[0])
+        if kind in swap:
+            ops = node.ops
+
+            def loosen() -> None:
+                ops[0] = swap[kind]()
+
+            yield f"comparison {ast.unparse(node)} changed", loosen, FUNCTION_RESULT
+    if (
+        isinstance(node, ast.Return)
+        and isinstance(node.value, ast.BinOp)
+        and isinstance(node.value.op, ast.Add)
+        and _const(node.value.right) == 1
+    ):
+        ret, left = node, node.value.left
+
+        def zero_based() -> None:
+            ret.value = left
+
+        yield "counted from 0", zero_based, FUNCTION_RESULT
     if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
         elts = node.value.elts
         if len(elts) == 2:

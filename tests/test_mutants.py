@@ -21,6 +21,12 @@ EXPECTED = [
     ("fit-validation", {"patience 10", "monitor 'loss'", "batch_size 64", "a callback dropped"}),
     ("evaluate-predict", {"returned values swapped", "argmax over axis 0"}),
     ("lr-schedule", {"staircase=True", "decay_rate 0.45", "optimizer SGD"}),
+    ("compile-onehot", {"loss sparse_categorical_crossentropy", "learning_rate 0.005"}),
+    ("checkpoint", {"save_best_only False", "a callback dropped", "monitor 'loss'"}),
+    ("sgd-momentum", {"momentum 0.45", "learning_rate 0.1", "optimizer Adam"}),
+    ("early-stop-epoch", {"counted from 0", "comparison wait >= patience changed"}),
+    ("rnn-rmsprop", {"optimizer Adam", "loss mse", "output activation relu"}),
+    ("fit-validation-data", {"batch_size 128", "epochs 4"}),
 ]
 
 
@@ -45,7 +51,17 @@ def test_a_mutant_names_its_line() -> None:
 def test_bundled_checks_catch_every_mutant() -> None:
     course = load_course(REPO)
     assert (
-        check_exercises(course, only={"compile-multiclass", "lr-schedule", "evaluate-predict"})
+        check_exercises(
+            course,
+            only={
+                "compile-multiclass",
+                "lr-schedule",
+                "evaluate-predict",
+                "compile-onehot",
+                "sgd-momentum",
+                "early-stop-epoch",
+            },
+        )
         == []
     )
 

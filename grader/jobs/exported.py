@@ -110,7 +110,9 @@ def compile_config(archive: Path) -> dict[str, Any] | None:
     return config if isinstance(config, dict) else None
 
 
-def load_exported(folder: Path, archive: Path, n_features: int) -> tuple[Any, str | None]:
+def load_exported(
+    folder: Path, archive: Path, input_shape: tuple[int, ...]
+) -> tuple[Any, str | None]:
     """(a Keras model around the exported graph, compiled as recorded; its output activation)."""
     activation = graph_activation(folder)
     config = compile_config(archive)
@@ -118,7 +120,7 @@ def load_exported(folder: Path, archive: Path, n_features: int) -> tuple[Any, st
 
     try:
         layer = keras.layers.TFSMLayer(str(folder), call_endpoint="serve", trainable=True)
-        inputs = keras.Input((n_features,))
+        inputs = keras.Input(input_shape)
         model = keras.Model(inputs, layer(inputs))
     except Exception as e:  # noqa: BLE001
         raise NotCheckable(f"the exported graph cannot be loaded: {type(e).__name__}: {e}") from e

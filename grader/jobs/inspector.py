@@ -71,6 +71,8 @@ def fresh_weights(model: Any, seed: int, exported: bool = False) -> Any:
                 v.assign(np.zeros(v.shape, dtype=v.dtype))
             elif name.endswith(_ONES):
                 v.assign(np.ones(v.shape, dtype=v.dtype))
+            elif "seed_generator" in name and tuple(v.shape) == (2,):  # a layer's RNG state
+                v.assign(np.array([seed + n, 0], dtype=v.dtype))
             elif name.endswith(_GLOROT) and len(v.shape) >= 2:
                 v.assign(keras.initializers.GlorotUniform(seed=seed + n)(v.shape, dtype=v.dtype))
             else:
@@ -340,9 +342,9 @@ def inspect(payload: dict[str, Any]) -> None:
     activation: Any = None
     if returned is None and err is not None and err["kind"] == "custom":
         try:  # a model of the learner's own classes: its exported graph stands in for it
-            n_features = _load("x_train.npy").shape[1]
+            input_shape = tuple(int(n) for n in _load("x_train.npy").shape[1:])
             returned, activation = load_exported(
-                Path("returned_sm"), Path("returned.keras"), n_features
+                Path("returned_sm"), Path("returned.keras"), input_shape
             )
             err, facts["exported"] = None, True
         except NotCheckable as e:

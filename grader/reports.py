@@ -145,8 +145,8 @@ def _summary(book: Gradebook, out: Path) -> Path:
         if bins:
             lines.append(f"| {ex} | " + " | ".join(str(bins.get(i, 0)) for i in range(6)) + " |")
     lines += ["", "## Most common mistakes (failed checks)", ""]
-    for ex, check, n in book.failed_checks()[:15]:
-        lines.append(f"- {ex} / {check}: {n} submission(s)")
+    mistakes = book.failed_checks(_not_checked())[:15]
+    lines += [f"- {ex} / {check}: {n} submission(s)" for ex, check, n in mistakes] or ["- none"]
     failures = [r for r in rows if r.status in ("failed", "error")]
     lines += ["", "## Failures, timeouts and crashes", ""]
     lines += [f"- {r.student} / {r.exercise}: {_one_line(r.reason)}" for r in failures] or [
@@ -169,6 +169,13 @@ def _summary(book: Gradebook, out: Path) -> Path:
     lines += [f"- {inline(p)}: {inline(m)}" for p, m in book.problems()] or ["- none"]
     lines += ["", "![score histogram](summary.png)", ""]
     return _write(out / "summary.md", "\n".join(lines))
+
+
+def _not_checked() -> set[str]:
+    """The message of a check not run because an earlier one failed, in every language."""
+    from grader.checks import fail_all
+
+    return {fail_all(["first", "later"], "", lang)["later"][1] for lang in ("en", "ja")}
 
 
 TRUNCATED = re.compile(r"\[output truncated: (\d+) bytes in all\]")

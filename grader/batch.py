@@ -83,7 +83,7 @@ def _read_zip(found: Found, student: str, path: Path, exercises: set[str]) -> No
 def discover(root: Path, exercises: set[str]) -> Found:
     """Every (student, exercise) submission under root, and every problem found on the way."""
     if not root.is_dir():
-        raise UsageError(f"{root}: not a folder of submissions")
+        raise UsageError(key="err_submissions", root=root)
     found = Found()
     for entry in sorted(root.iterdir()):
         student = entry.stem if entry.suffix == ".zip" else entry.name

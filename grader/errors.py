@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from grader.messages import text
+
 
 class LearnError(Exception):
-    """Base of every error the CLI reports to a person (never as a traceback)."""
+    """Base of every error the CLI reports to a person (never as a traceback).
+
+    Raised with a message catalogue key and its fields (`UsageError(key="err_no_file",
+    path=p)`), it is shown in the learner's language; str() is the English text (logs, reports)."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *, key: str | None = None, **fields: object) -> None:
+        self.key = key
+        self.fields = fields
+        super().__init__(message if key is None else text("en", key, **fields))
+
+    def text(self, lang: str) -> str:
+        """The message in `lang` (a message given as text is shown as it is)."""
+        return str(self) if self.key is None else text(lang, self.key, **self.fields)
 
 
 class UsageError(LearnError):

@@ -64,12 +64,8 @@ class Gradebook(SqliteStore):
     def _error(self, e: sqlite3.Error) -> StoreError:
         msg = str(e)
         if "locked" in msg or "busy" in msg:
-            return StoreError(
-                f"{self.path}: the gradebook is locked by another process; wait for it to finish"
-            )
-        return StoreError(
-            f"{self.path}: the gradebook cannot be used ({msg}); it was left untouched"
-        )
+            return StoreError(key="err_gradebook_locked", path=self.path)
+        return StoreError(key="err_gradebook", path=self.path, reason=msg)
 
     def close(self) -> None:
         self.db.close()

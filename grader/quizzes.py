@@ -214,7 +214,7 @@ def _pick(shown: Shown, token: str) -> int:
     for pos, option in enumerate(shown.options):
         if _norm(option) == t:
             return pos
-    raise UsageError(f"{token!r} is not one of the choices {_label_range(n)}")
+    raise UsageError(key="err_not_a_choice", token=token, labels=_label_range(n))
 
 
 def _tokens(shown: Shown, answers: list[str]) -> list[str]:
@@ -237,18 +237,18 @@ def parse_number(text: str) -> float:
     try:
         return float(t)
     except ValueError:
-        raise UsageError(f"{text!r} is not a number") from None
+        raise UsageError(key="err_not_number", text=text) from None
 
 
 def check(shown: Shown, answers: list[str]) -> Verdict:
     """Judge an answer; an answer that cannot be understood raises UsageError (nothing stored)."""
     item = shown.item
     if not answers or not " ".join(answers).strip():
-        raise UsageError("no answer given")
+        raise UsageError(key="err_no_answer")
     if isinstance(item, SingleItem):
         tokens = _tokens(shown, answers)
         if len(tokens) != 1:
-            raise UsageError("this item takes exactly one choice")
+            raise UsageError(key="err_one_choice")
         pos = _pick(shown, tokens[0])
         choice = item.choices[shown.order[pos]]
         right = next(p for p, i in enumerate(shown.order) if item.choices[i].correct)
@@ -291,10 +291,7 @@ def check(shown: Shown, answers: list[str]) -> Verdict:
         tokens = _tokens(shown, answers)
         positions = [_pick(shown, t) for t in tokens]
         if sorted(positions) != list(range(len(shown.options))):
-            raise UsageError(
-                f"give every step exactly once, in order, e.g. "
-                f"{' '.join(LABELS[: len(shown.options)])}"
-            )
+            raise UsageError(key="err_ordering", example=" ".join(LABELS[: len(shown.options)]))
         given = [shown.order[p] for p in positions]
         ok = given == list(range(len(item.steps)))
         key = " ".join(LABELS[shown.order.index(i)] for i in range(len(item.steps)))
@@ -316,7 +313,7 @@ def check(shown: Shown, answers: list[str]) -> Verdict:
     if isinstance(item, TrueFalseItem):
         word = _norm(" ".join(answers))
         if word not in TRUE_WORDS | FALSE_WORDS:
-            raise UsageError(f"{' '.join(answers)!r} is not true or false")
+            raise UsageError(key="err_not_bool", text=" ".join(answers))
         value = word in TRUE_WORDS
         return Verdict(
             item.id,

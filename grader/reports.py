@@ -20,10 +20,7 @@ def export(book: Gradebook, out: Path) -> list[Path]:
     try:
         return [_csv(book, out), *_feedback(book, out), _summary(book, out), _plot(book, out)]
     except OSError as e:
-        raise LearnError(
-            f"{out}: could not write the reports ({e.strerror}); the gradebook is "
-            "intact: free some space and run `learn grade --export` again"
-        ) from None
+        raise LearnError(key="err_reports", out=out, reason=e.strerror) from None
 
 
 def _write(path: Path, text: str) -> Path:

@@ -314,13 +314,14 @@ def validate(ctx: click.Context, course_dir: str | None, grade: bool) -> None:
     """Check every file of a course; report each problem with file:line and field."""
     from grader.validate import validate_course
 
+    # For course authors, as the problems (pydantic's too): English unless asked.
+    lang = ctx.obj.setdefault("ui_lang", ctx.obj.get("lang") or "en")
     problems = validate_course(course_dir or ctx.obj.get("course"), grade=grade)
     for p in problems:
         click.echo(p)
     if problems:
-        lang = ui_lang(ctx)
         raise LearnException(text(lang, "validate_problems", n=len(problems)), 1, lang)
-    click.echo(text(ui_lang(ctx), "validate_ok"))
+    click.echo(text(lang, "validate_ok"))
 
 
 @main.command()

@@ -184,9 +184,11 @@ def show(item: AnyItem, learner_id: str, round_: int = 0) -> Shown:
     else:
         return Shown(item, (), ())
     seed = f"{learner_id}:{item.id}"
-    order = _order(item, len(texts), seed if round_ == 0 else f"{seed}:{round_}")
-    if round_ > 0:
-        before = _order(item, len(texts), seed if round_ == 1 else f"{seed}:{round_ - 1}")
+    order = _order(item, len(texts), seed)
+    # Each round is compared with the order the previous round really showed (itself perhaps
+    # rotated), not with that round's draw: otherwise two rounds in a row can look the same.
+    for n in range(1, round_ + 1):
+        before, order = order, _order(item, len(texts), f"{seed}:{n}")
         if order == before:
             order = order[1:] + order[:1]
             if isinstance(item, OrderingItem) and order == sorted(order):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from grader import render
+from grader.clihelp import Command, localize, ui_lang
 from grader.errors import ContentError, LearnError
 from grader.messages import languages, text
 
@@ -28,18 +29,15 @@ class LearnException(click.ClickException):
         click.echo(text(self.lang, "error", message=self.format_message()), file=file, err=True)
 
 
-def ui_lang(ctx: click.Context) -> str:
-    """The language of the session, or before there is one, the best guess without failing."""
-    from grader.settings import guess_lang
-
-    o = ctx.find_object(dict) or {}
-    if "session" in o:
-        return str(o["session"].lang)
-    return str(o.get("ui_lang") or guess_lang(o.get("lang")))
-
-
 class Group(click.Group):
     """Turns every LearnError into `Error: ...` and its exit code, in one place."""
+
+    command_class = Command
+
+    def format_help(self, ctx: click.Context, formatter: Any) -> None:
+        for cmd in (self, *self.commands.values()):
+            localize(cmd, ctx)
+        super().format_help(ctx, formatter)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -81,6 +79,7 @@ def shared_options(group: bool = False) -> list[click.Option]:
         click.Option(
             ["--lang"],
             type=click.Choice(languages()),
+            is_eager=True,  # before --help, which is shown in this language
             help="Language of lessons and quizzes.",
             callback=_remember,
             expose_value=False,

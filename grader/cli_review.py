@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from grader.clihelp import Command
 from grader.messages import text
 
 
@@ -14,7 +15,7 @@ def _t(lang: str, key: str, **kw: object) -> str:
     return text(lang, f"review_{key}", **kw)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the due items as JSON.")
 @click.option(
@@ -72,7 +73,7 @@ def review(ctx: click.Context, limit: int, as_json: bool, interactive: bool | No
     click.echo(_t(s.lang, "done", right=right, total=len(report.items)))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:

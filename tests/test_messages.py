@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from grader.cli import main
+from grader.clihelp import help_keys
 from grader.messages import LOCALE, catalogue, languages, parse_po, text
 
 GRADER = Path(__file__).resolve().parent.parent / "grader"
@@ -39,6 +41,8 @@ USES = [
 
 def used_keys() -> set[str]:
     keys = {prefix + value for prefix, values in DYNAMIC.items() for value in values}
+    for cmd in (main, *main.commands.values()):  # help texts: by command and option name
+        keys |= set(help_keys(cmd).values())
     for path in GRADER.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         for pattern, prefix in USES:

@@ -95,3 +95,47 @@ def test_learn_status_in_the_learners_language(
             "ja": "いま復習する問題：0 件（learn review）",
         }[lang]
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "lines"),
+    [
+        (
+            ["--lang", "en", "--help"],
+            [
+                "  A terminal course on training Keras models.",
+                "  stats     Your accuracy per lesson, tag and day, and your exercise attempts.",
+            ],
+        ),
+        (
+            ["--lang", "ja", "--help"],
+            [
+                "  Keras のモデル訓練を学ぶターミナルのコースです。",
+                "  hint      演習のヒントを 1 つずつ表示します。",
+            ],
+        ),
+        (
+            ["next", "--lang", "ja", "--help"],
+            [
+                "  前回の続きから進みます：次のレッスン、クイズ、演習。",
+                "  --skip                          開始した演習を後回しにして先へ進む。",
+                "  --help                          このヘルプを表示して終了します。",
+            ],
+        ),
+        (
+            ["--lang", "en", "reset", "--help"],
+            [
+                "  Forget progress for one unit (or the whole course).",
+                "  -y, --yes         Do not ask for confirmation.",
+            ],
+        ),
+    ],
+    ids=["en", "ja", "ja-after-command", "en-command"],
+)
+def test_help_in_the_learners_language(
+    runner: CliRunner, args: list[str], lines: list[str]
+) -> None:
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0
+    shown = result.output.splitlines()
+    assert [line for line in lines if line not in shown] == []

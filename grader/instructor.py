@@ -23,7 +23,7 @@ def export_only(out_dir: str, lang: str) -> None:
         raise UsageError(key="err_no_gradebook", db=db)
     book = Gradebook(db)
     try:
-        paths = export(book, Path(out_dir))
+        paths = export(book, Path(out_dir), lang)
     finally:
         book.close()
     click.echo(text(lang, "grade_wrote", n=len(paths), out=out_dir))
@@ -56,7 +56,7 @@ def run_grade(
             ),
             lang,
         )
-        export(book, out)
+        export(book, out, lang)
     finally:
         book.close()
     click.echo(

@@ -109,8 +109,9 @@ def test_parse_po(source: str, parsed: dict[str, str]) -> None:
 
 
 def _outside_code(value: str) -> str:
-    """The text a reader sees as prose: no `code`, {placeholders} or command lines."""
-    value = re.sub(r"`[^`]*`|\{\w+\}", "", value)
+    """The text a reader sees as prose: no `code`, {placeholders}, Markdown link targets or
+    command lines."""
+    value = re.sub(r"`[^`]*`|\{\w+\}|!?\[[^\]]*\]\([^)]*\)", "", value)  # code, fields, links
     return re.sub(r"learn [\w -]+|--\w+|\.\.\.|-- | --", "", value)
 
 

@@ -27,15 +27,15 @@ def row(student: str, status: str, tests: list[dict[str, object]], reason: str =
     return Row(student, "ex", "h" + student, score, 3.0, status, reason, 0.1, {"tests": tests})
 
 
-def summary(tmp_path: Path, rows: list[Row]) -> str:
+def summary(tmp_path: Path, rows: list[Row], lang: str = "en") -> str:
     book = Gradebook(tmp_path / "out" / "gradebook.db")
     book.register({r.student: r.student for r in rows}, {"ex": 3.0}, [])
     for r in rows:
         book.record(r)
-    export(book, tmp_path / "out")
+    export(book, tmp_path / "out", lang)
     book.close()
     text = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
-    start = text.index("## Most common mistakes")
+    start = text.index({"en": "## Most common mistakes", "ja": "## よくある誤り"}[lang])
     return text[start : text.index("\n## ", start + 1)]
 
 
@@ -88,3 +88,19 @@ def test_no_mistakes_says_none(tmp_path: Path) -> None:
         )
     ]
     assert summary(tmp_path, rows) == "## Most common mistakes (failed checks)\n\n- none\n"
+
+
+def test_summary_in_japanese(tmp_path: Path) -> None:
+    rows = [
+        row("a", "graded", [check("loss", False, "mse"), check("opt", False, SKIPPED["ja"])]),
+        row(
+            "b",
+            "failed",
+            [check("loss", False, "crash"), check("opt", False, SKIPPED["ja"])],
+            "crash",
+        ),
+    ]
+    assert (
+        summary(tmp_path, rows, "ja")
+        == "## よくある誤り（不合格のチェック）\n\n- ex / loss：1 件\n"
+    )

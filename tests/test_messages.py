@@ -28,12 +28,14 @@ DYNAMIC = {
     "stats_": ["lesson", "tag", "exercise", "attempts", "best"],
 }
 # `text(lang, "key"` / `key="key"` (errors) / `_t(lang, "key"` (review, prefixed), keys named in
-# a tuple of column titles (stats) and keys chosen by a condition.
+# a tuple of column titles (stats), problems found in a class's folder and keys chosen by a
+# condition.
 USES = [
     (re.compile(r'\btext\(\s*[^,]+?,\s*"(\w+)"'), ""),
     (re.compile(r'\bkey="(\w+)"'), ""),
     (re.compile(r'\b_t\(\s*[\w.]+,\s*"(\w+)"'), "review_"),
     (re.compile(r'"(stats_\w+)"'), ""),
+    (re.compile(r'\.problem\(\s*[^,]+,\s*"(\w+)"'), ""),  # a problem in a class's folder
     # key = "a" if ... else "b"
     (re.compile(r'\bkey = "(\w+)" if [^\n]+? else (?:"(\w+)")?'), ""),
 ]

@@ -10,7 +10,7 @@ import click
 
 from grader import render
 from grader.clihelp import Command, localize, ui_lang
-from grader.errors import ContentError, LearnError
+from grader.errors import ContentError, LearnError, in_lang
 from grader.messages import languages, text
 
 if TYPE_CHECKING:
@@ -317,7 +317,7 @@ def validate(ctx: click.Context, course_dir: str | None, grade: bool) -> None:
     lang = ctx.obj.setdefault("ui_lang", ctx.obj.get("lang") or "en")
     problems = validate_course(course_dir or ctx.obj.get("course"), grade=grade)
     for p in problems:
-        click.echo(p)
+        click.echo(in_lang(p, lang))
     if problems:
         raise LearnException(text(lang, "validate_problems", n=len(problems)), 1, lang)
     click.echo(text(lang, "validate_ok"))

@@ -29,12 +29,48 @@ class UsageError(LearnError):
     exit_code = 2
 
 
+class Problem(str):
+    """One located problem in a course file: the str is its English text, `.text(lang)` the
+    same in another language (a field that is itself a Problem is translated too)."""
+
+    key: str
+    fields: dict[str, object]
+
+    def __new__(cls, key: str, **fields: object) -> Problem:
+        self = super().__new__(cls, _render("en", key, fields))
+        self.key, self.fields = key, fields
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_problem, (self.key, self.fields))
+
+    def text(self, lang: str) -> str:
+        return _render(lang, self.key, self.fields)
+
+
+def _problem(key: str, fields: dict[str, object]) -> Problem:
+    return Problem(key, **fields)
+
+
+def _render(lang: str, key: str, fields: dict[str, object]) -> str:
+    shown = {k: v.text(lang) if isinstance(v, Problem) else v for k, v in fields.items()}
+    return text(lang, key, **shown)
+
+
+def in_lang(problem: str, lang: str) -> str:
+    """A problem line in `lang` (a plain string, from code that has no catalogue key, as is)."""
+    return problem.text(lang) if isinstance(problem, Problem) else problem
+
+
 class ContentError(LearnError):
     """A course file is malformed; carries every problem found, each located."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
+
+    def text(self, lang: str) -> str:
+        return "\n".join(in_lang(p, lang) for p in self.problems)
 
 
 class StoreError(LearnError):

@@ -9,8 +9,16 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from grader.errors import UsageError
+from grader.messages import catalogue
+
+
+def invalid(key: str, **fields: object) -> PydanticCustomError:
+    """A validation error whose message is a catalogue key: shown in the reader's language."""
+    return PydanticCustomError(key, catalogue("en")[key], fields)  # type: ignore[arg-type]
+
 
 ITEM_ID = r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$"
 LABELS = "ABCDEFGH"
@@ -52,7 +60,7 @@ class _ChoiceItem(ItemBase):
         texts = [c.text for c in v]
         dupes = sorted({t for t in texts if texts.count(t) > 1})
         if dupes:
-            raise ValueError(f"choice texts must be distinct, repeated: {', '.join(dupes)}")
+            raise invalid("content_choices_distinct", repeated=", ".join(dupes))
         return v
 
 
@@ -63,7 +71,7 @@ class SingleItem(_ChoiceItem):
     def _one_correct(self) -> SingleItem:
         n = sum(c.correct for c in self.choices)
         if n != 1:
-            raise ValueError(f"a single-choice item needs exactly one correct choice, found {n}")
+            raise invalid("content_one_correct", n=n)
         return self
 
 
@@ -73,7 +81,7 @@ class MultipleItem(_ChoiceItem):
     @model_validator(mode="after")
     def _some_correct(self) -> MultipleItem:
         if not any(c.correct for c in self.choices):
-            raise ValueError("a multiple-select item needs at least one correct choice")
+            raise invalid("content_some_correct")
         return self
 
 
@@ -92,7 +100,7 @@ class OrderingItem(ItemBase):
     @classmethod
     def _distinct(cls, v: list[str]) -> list[str]:
         if len(set(v)) != len(v):
-            raise ValueError("steps must be distinct")
+            raise invalid("content_steps_distinct")
         return v
 
 
@@ -125,9 +133,9 @@ class QuizFile(Strict):
         seen: set[str] = set()
         for i, item in enumerate(self.items):
             if not item.id.startswith(self.lesson + "/"):
-                raise ValueError(f"items[{i}].id {item.id!r} must start with {self.lesson + '/'!r}")
+                raise invalid("content_id_prefix", n=i, id=item.id, prefix=self.lesson + "/")
             if item.id in seen:
-                raise ValueError(f"items[{i}].id {item.id!r} is used twice")
+                raise invalid("content_id_twice", n=i, id=item.id)
             seen.add(item.id)
         return self
 
@@ -354,7 +362,7 @@ def public_view(shown: Shown) -> dict[str, object]:
     item = shown.item
     view: dict[str, object] = {"id": item.id, "type": item.type, "prompt": item.prompt}
     if shown.options:
-        key = "steps" if isinstance(item, OrderingItem) else "choices"
-        view[key] = [{"label": LABELS[i], "text": t} for i, t in enumerate(shown.options)]
+        name = "steps" if isinstance(item, OrderingItem) else "choices"
+        view[name] = [{"label": LABELS[i], "text": t} for i, t in enumerate(shown.options)]
     view["tags"] = list(item.tags)
     return view

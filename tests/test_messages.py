@@ -27,17 +27,16 @@ DYNAMIC = {
     "review_": ["none", "next", "due", "more", "answer_with", "done"],
     "stats_": ["lesson", "tag", "exercise", "attempts", "best"],
 }
-# `text(lang, "key"` / `key="key"` (errors) / `_t(lang, "key"` (review, prefixed), keys named in
-# a tuple of column titles (stats), problems found in a class's folder and keys chosen by a
-# condition.
+# Where a key is named: (pattern, prefix added to what it finds, also in files that do not
+# import grader.messages).
 USES = [
-    (re.compile(r'\btext\(\s*[^,]+?,\s*"(\w+)"'), ""),
-    (re.compile(r'\bkey="(\w+)"'), ""),
-    (re.compile(r'\b_t\(\s*[\w.]+,\s*"(\w+)"'), "review_"),
-    (re.compile(r'"(stats_\w+)"'), ""),
-    (re.compile(r'\.problem\(\s*[^,]+,\s*"(\w+)"'), ""),  # a problem in a class's folder
-    # key = "a" if ... else "b"
-    (re.compile(r'\bkey = "(\w+)" if [^\n]+? else (?:"(\w+)")?'), ""),
+    (re.compile(r'\btext\(\s*[^,]+?,\s*"(\w+)"'), "", False),
+    (re.compile(r'\b_t\(\s*[\w.]+,\s*"(\w+)"'), "review_", False),  # learn review's texts
+    (re.compile(r'"(stats_\w+)"'), "", False),  # the column titles of learn stats
+    (re.compile(r'\.problem\(\s*[^,]+,\s*"(\w+)"'), "", False),  # a class's folder
+    (re.compile(r'\bkey = "(\w+)" if [^\n]+? else (?:"(\w+)")?'), "", False),  # a or b
+    (re.compile(r'\bkey="(\w+)"'), "", True),  # an error
+    (re.compile(r'\b(?:Problem|invalid)\("(\w+)"'), "", True),  # a problem in a course file
 ]
 
 
@@ -47,8 +46,8 @@ def used_keys() -> set[str]:
         keys |= set(help_keys(cmd).values())
     for path in GRADER.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
-        for pattern, prefix in USES:
-            if "from grader.messages import" not in source and pattern is not USES[1][0]:
+        for pattern, prefix, anywhere in USES:
+            if not anywhere and "from grader.messages import" not in source:
                 continue
             for found in pattern.findall(source):
                 keys |= {prefix + k for k in ([found] if isinstance(found, str) else found) if k}

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from grader.catalog import Course, Unit, bundled_course, course_root
 from grader.errors import ContentError, Problem
 from grader.exercises import ExerciseSpec, Text
-from grader.quizzes import AnyItem, QuizFile
+from grader.quizzes import AnyItem, QuizFile, invalid
 from grader.yamlsource import at, load_model
 
 __all__ = ["Course", "CourseFile", "Unit", "bundled_course", "course_root", "load_course"]
@@ -27,7 +27,7 @@ class UnitSpec(BaseModel):
     def _one(self) -> UnitSpec:
         given = [k for k in ("lesson", "quiz", "exercise") if getattr(self, k)]
         if len(given) != 1:
-            raise ValueError("a unit names exactly one of lesson, quiz or exercise")
+            raise invalid("content_one_unit_kind")
         return self
 
 

@@ -70,6 +70,6 @@ def _unquote(quoted: str) -> str:
     return re.sub(r"\\(.)", lambda m: _ESCAPES[m.group(1)], quoted.strip()[1:-1])
 
 
-def text(lang: str, key: str, **fields: object) -> str:
+def text(lang: str, key: str, /, **fields: object) -> str:
     """The text of `key` in `lang`, its {placeholders} filled in."""
     return catalogue(lang)[key].format(**fields)

@@ -70,7 +70,8 @@ def read_config(home: Path) -> Config:
     try:
         found = load_model(ConfigFile, path, str(path))
     except ContentError as e:
-        raise UsageError(str(e)) from None
+        e.exit_code = 2  # a usage error, whose problems are still shown in the learner's language
+        raise
     return Config(found.lang, found.workspace)
 
 

@@ -139,3 +139,37 @@ def test_help_in_the_learners_language(
     assert result.exit_code == 0
     shown = result.output.splitlines()
     assert [line for line in lines if line not in shown] == []
+
+
+@pytest.mark.parametrize(
+    ("config", "args", "expected"),
+    [
+        (
+            "bogus: 1\n",
+            ["status"],
+            "エラー：{home}/config.yaml:1：bogus：Extra inputs are not permitted\n",
+        ),
+        (
+            "bogus: 1\n",
+            ["status", "--lang", "en"],
+            "Error: {home}/config.yaml:1: bogus: Extra inputs are not permitted\n",
+        ),
+        (
+            "lang: fr\n",
+            ["status"],
+            "エラー：言語 'fr' はありません。次から選んでください：en, ja\n",
+        ),
+        ("lang: fr\n", ["status", "--lang", "en"], None),  # the option wins over the file
+    ],
+    ids=["unknown-key-ja", "unknown-key-en", "unknown-lang", "option-wins"],
+)
+def test_a_bad_config_file_is_a_usage_error(
+    runner: CliRunner, learn_env: Path, config: str, args: list[str], expected: str | None
+) -> None:
+    learn_env.mkdir()
+    (learn_env / "config.yaml").write_text(config, encoding="utf-8")
+    result = runner.invoke(main, args)
+    if expected is None:
+        assert result.exit_code == 0
+    else:
+        assert (result.output, result.exit_code) == (expected.format(home=learn_env), 2)

@@ -142,3 +142,23 @@ def test_text(lang: str, key: str, given: dict[str, object], shown: str) -> None
 def test_a_missing_key_is_an_error_not_english() -> None:
     with pytest.raises(KeyError):
         text("ja", "no-such-key")
+
+
+JA_CONTENT = sorted(
+    p.relative_to(GRADER.parent)
+    for d in ("lessons/ja", "quizzes/ja")
+    for p in (GRADER.parent / d).iterdir()
+)
+
+
+@pytest.mark.parametrize("path", JA_CONTENT, ids=str)
+def test_one_term_each_in_the_japanese_course(path: Path) -> None:
+    """訓練 for training (学習率, 学習曲線, 過学習 and 学習不足 are other words), 既定値."""
+    body = (GRADER.parent / path).read_text(encoding="utf-8")
+    lines = body.splitlines()
+    found = [
+        (n, line)
+        for n, line in enumerate(lines, 1)
+        if "デフォルト" in line or re.search(r"(?<!過)学習(?!率|曲線|不足)", line)
+    ]
+    assert found == []

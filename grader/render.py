@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.padding import Padding
 from rich.segment import Segment, Segments
 from rich.style import Style
 from rich.table import Table
+from rich.text import Text
 from rich.theme import Theme
 
 from grader.messages import text
@@ -74,8 +76,12 @@ def _markdown_class() -> Any:
 
     class CodeBlock(md.CodeBlock):
         def __rich_console__(self, console: Console, options: ConsoleOptions) -> Any:
-            if console.color_system is None:  # no colours to show: skip Pygments' lexing
-                self.lexer_name = "text"
+            if console.color_system is None:
+                # No colours to show: the text as Syntax lays it out (padding 1, wrapped,
+                # tabs of 4), without Pygments or Syntax (a sixth of `learn next` piped).
+                code = str(self.text).rstrip().expandtabs(4)
+                yield Padding(Text(code, overflow="fold"), 1)
+                return
             yield from super().__rich_console__(console, options)
 
     class Markdown(md.Markdown):

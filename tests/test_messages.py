@@ -162,3 +162,31 @@ def test_one_term_each_in_the_japanese_course(path: Path) -> None:
         if "デフォルト" in line or re.search(r"(?<!過)学習(?!率|曲線|不足)", line)
     ]
     assert found == []
+
+
+def test_a_third_language_is_only_a_catalogue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from grader import messages, settings
+
+    for lang in LANGS:
+        shutil.copytree(LOCALE / lang, tmp_path / lang)
+    po = (LOCALE / "en" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    (tmp_path / "xx" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "xx" / "LC_MESSAGES" / "messages.po").write_text(
+        po.replace('msgstr "Score: {right}/{total}"', 'msgstr "XX {right}/{total}"'),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(messages, "LOCALE", tmp_path)
+    monkeypatch.setenv("LANG", "xx_XX.UTF-8")
+    messages.languages.cache_clear()
+    messages.catalogue.cache_clear()
+    try:
+        assert messages.languages() == ("en", "ja", "xx")
+        assert text("xx", "score", right=1, total=2) == "XX 1/2"
+        assert settings.lang_from_env() == "xx"
+    finally:
+        messages.languages.cache_clear()
+        messages.catalogue.cache_clear()

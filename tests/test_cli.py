@@ -593,3 +593,26 @@ def test_next_writes_a_missing_starter_of_a_started_exercise(
     assert starter.is_file()
     kept = learn(runner, "next")
     assert f"You started this exercise; your file is {starter}" in flat(kept.output)
+
+
+def test_a_current_folder_nobody_may_write_is_a_located_error(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the read-only case above, also as root: /sys refuses a new folder to everyone."""
+    if not Path("/sys").is_dir():
+        pytest.skip("no /sys here")
+    try:
+        os.mkdir("/sys/learn-workspace")
+    except OSError as e:
+        reason = e.strerror
+    else:  # pragma: no cover (a system whose /sys takes new folders)
+        os.rmdir("/sys/learn-workspace")
+        pytest.skip("/sys is writable here")
+    monkeypatch.delenv("LEARN_WORKSPACE")
+    monkeypatch.chdir("/sys")
+    result = runner.invoke(main, ["--lang", "en", "start", "regressor"])
+    assert result.output == (
+        f"Error: /sys/learn-workspace: cannot write the exercise file there ({reason}); "
+        "choose another folder with --workspace\n"
+    )
+    assert result.exit_code == 2

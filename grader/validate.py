@@ -12,7 +12,7 @@ def validate_course(course_dir: str | None, *, grade: bool = False) -> list[str]
     try:
         root = course_root(course_dir)
     except UsageError as e:
-        return [str(e)]
+        return [Problem(e.key, **e.fields) if e.key else str(e)]
     try:
         course = load_course(root)
     except ContentError as e:

@@ -163,3 +163,10 @@ def test_problems_in_the_chosen_language(course_copy: Path, lang: str, expected:
     )
     result = CliRunner().invoke(main, ["validate", str(course_copy), "--no-grade", "--lang", lang])
     assert (result.output, result.exit_code) == (expected, 1)
+
+
+def test_not_a_course_in_japanese(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(tmp_path), "--lang", "ja"])
+    assert result.output == (
+        f"{tmp_path}：コースではありません（course.yaml がありません）\nエラー：問題が 1 件見つかりました\n"
+    )

@@ -17,6 +17,7 @@ from grader.course import Course
 from grader.errors import LearnError, UsageError
 from grader.gradebook import Gradebook, Row
 from grader.grading import MAX_SOURCE_BYTES, Grader, content_hash
+from grader.messages import text
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -38,6 +39,10 @@ class Found:
     jobs: list[Job] = field(default_factory=list)
     students: dict[str, str] = field(default_factory=dict)  # id -> where it came from
     problems: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    lang: str = "en"
+
+    def problem(self, origin: str, key: str, **fields: object) -> None:
+        self.problems.append((origin, text(self.lang, key, **fields)))
 
 
 def _add_file(
@@ -45,18 +50,18 @@ def _add_file(
 ) -> None:
     stem, dot, ext = name.rpartition(".")
     if not dot or ext != "py" or stem not in exercises:
-        found.problems.append((origin, "unknown exercise file (expected <exercise-id>.py)"))
+        found.problem(origin, "batch_unknown_file")
         return
     if len(data) > MAX_SOURCE_BYTES:
-        found.problems.append((origin, f"larger than {MAX_SOURCE_BYTES} bytes; not graded"))
+        found.problem(origin, "batch_too_large", n=MAX_SOURCE_BYTES)
         return
     if b"\x00" in data:
-        found.problems.append((origin, "binary file, not Python source; not graded"))
+        found.problem(origin, "batch_binary")
         return
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        found.problems.append((origin, "not UTF-8 text; not graded"))
+        found.problem(origin, "batch_not_utf8")
         return
     found.jobs.append(Job(student, stem, data, origin))
 
@@ -71,31 +76,31 @@ def _read_zip(found: Found, student: str, path: Path, exercises: set[str]) -> No
                     parts = parts[1:]  # LMS exports often nest <student>/<file>
                 origin = f"{path.name}:{m.filename}"
                 if len(parts) != 1 or m.file_size > MAX_SOURCE_BYTES:
-                    found.problems.append((origin, "unexpected entry in the zip; not graded"))
+                    found.problem(origin, "batch_zip_entry")
                     continue
                 _add_file(found, student, parts[0], zf.read(m), origin, exercises)
             if not members:
-                found.problems.append((path.name, "empty zip: no submissions"))
+                found.problem(path.name, "batch_zip_empty")
     except (zipfile.BadZipFile, OSError) as e:
-        found.problems.append((path.name, f"cannot read the zip ({e})"))
+        found.problem(path.name, "batch_zip_unreadable", reason=e)
 
 
-def discover(root: Path, exercises: set[str]) -> Found:
+def discover(root: Path, exercises: set[str], lang: str = "en") -> Found:
     """Every (student, exercise) submission under root, and every problem found on the way."""
     if not root.is_dir():
-        raise UsageError(f"{root}: not a folder of submissions")
-    found = Found()
+        raise UsageError(key="err_submissions", root=root)
+    found = Found(lang=lang)
     for entry in sorted(root.iterdir()):
         student = entry.stem if entry.suffix == ".zip" else entry.name
         if entry.is_file() and entry.suffix != ".zip":
-            found.problems.append((entry.name, "not a student folder or .zip; ignored"))
+            found.problem(entry.name, "batch_not_student")
             continue
         if not STUDENT_ID.match(student):
-            found.problems.append((entry.name, "student id must be letters, digits, . _ -"))
+            found.problem(entry.name, "batch_student_id")
             continue
         if student in found.students:
-            found.problems.append(
-                (entry.name, f"duplicate student {student!r}: {found.students[student]} was used")
+            found.problem(
+                entry.name, "batch_duplicate", student=student, used=found.students[student]
             )
             continue
         found.students[student] = entry.name
@@ -107,13 +112,13 @@ def discover(root: Path, exercises: set[str]) -> Found:
                         found, student, f.name, f.read_bytes(), f"{entry.name}/{f.name}", exercises
                     )
                 else:
-                    found.problems.append((f"{entry.name}/{f.name}", "not a regular file"))
+                    found.problem(f"{entry.name}/{f.name}", "batch_not_regular")
             if not any(entry.iterdir()):
-                found.problems.append((entry.name, "empty folder: no submissions"))
+                found.problem(entry.name, "batch_empty_folder")
         else:
             _read_zip(found, student, entry, exercises)
         if len(found.jobs) == before and entry.is_dir() and any(entry.iterdir()):
-            found.problems.append((entry.name, "no gradable submission"))
+            found.problem(entry.name, "batch_nothing")
     return found
 
 
@@ -188,7 +193,7 @@ def grade_class(
     progress: Progress | None = None,
 ) -> Outcome:
     """Grade what is missing or changed; commit each result as it completes."""
-    found = discover(submissions, set(course.exercises))
+    found = discover(submissions, set(course.exercises), lang)
     book.register(
         found.students,
         {e.id: float(e.max_score) for e in course.exercises.values()},

@@ -102,12 +102,12 @@ class Course:
         for u in self.units:
             if unit_id in (u.id, u.ref) or unit_id == f"{u.kind}/{u.ref}":
                 return u
-        raise UsageError(f"unknown unit {unit_id!r}; see `learn status` for the unit ids")
+        raise UsageError(key="err_unknown_unit", unit=unit_id)
 
     def units_matching(self, name: str) -> list[Unit]:
         found = [u for u in self.units if name in (u.id, u.ref)]
         if not found:
-            raise UsageError(f"unknown unit {name!r}; see `learn status` for the unit ids")
+            raise UsageError(key="err_unknown_unit", unit=name)
         return found
 
     def has_exercise(self, exercise_id: str) -> bool:
@@ -116,12 +116,12 @@ class Course:
     def check_exercise(self, exercise_id: str) -> None:
         """UsageError for an unknown exercise id, without building any model."""
         if exercise_id not in self.data["exercises"]:
-            known = ", ".join(self.data["exercises"]) or "none"
-            raise UsageError(f"unknown exercise {exercise_id!r} (known: {known})")
+            known = ", ".join(self.data["exercises"]) or "-"
+            raise UsageError(key="err_unknown_exercise", exercise=exercise_id, known=known)
 
     def quiz(self, lesson: str, lang: str) -> QuizFile:
         if lesson not in self.data["quizzes"]:
-            raise UsageError(f"unknown quiz {lesson!r}")
+            raise UsageError(key="err_unknown_quiz", quiz=lesson)
         return self.quizzes[lesson][lang]
 
     def item(self, item_id: str, lang: str) -> AnyItem:
@@ -130,7 +130,7 @@ class Course:
             for item in self.quizzes[lesson][lang].items:
                 if item.id == item_id:
                     return item
-        raise UsageError(f"unknown quiz item {item_id!r}")
+        raise UsageError(key="err_unknown_item", item=item_id)
 
     def exercise(self, exercise_id: str) -> ExerciseSpec:
         self.check_exercise(exercise_id)
@@ -152,7 +152,7 @@ def bundled_course() -> Path:
 def course_root(explicit: str | os.PathLike[str] | None) -> Path:
     root = Path(explicit) if explicit else bundled_course()
     if not (root / "course.yaml").is_file():
-        raise UsageError(f"{root}: not a course (no course.yaml)")
+        raise UsageError(key="err_not_course", root=root)
     return root
 
 

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from grader import render
-from grader.errors import ContentError, LearnError
-from grader.messages import msg
+from grader.clihelp import Command, localize, ui_lang
+from grader.errors import ContentError, LearnError, in_lang
+from grader.messages import languages, text
 
 if TYPE_CHECKING:
     from grader.learner import Session
@@ -18,13 +19,25 @@ if TYPE_CHECKING:
 
 
 class LearnException(click.ClickException):
-    def __init__(self, message: str, exit_code: int) -> None:
+    def __init__(self, message: str, exit_code: int, lang: str) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+        self.lang = lang
+
+    def show(self, file: Any = None) -> None:
+        """`Error: message` (`エラー：message`...), in the learner's language."""
+        click.echo(text(self.lang, "error", message=self.format_message()), file=file, err=True)
 
 
 class Group(click.Group):
     """Turns every LearnError into `Error: ...` and its exit code, in one place."""
+
+    command_class = Command
+
+    def format_help(self, ctx: click.Context, formatter: Any) -> None:
+        for cmd in (self, *self.commands.values()):
+            localize(cmd, ctx)
+        super().format_help(ctx, formatter)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -33,10 +46,11 @@ class Group(click.Group):
             code = e.exit_code
             if isinstance(e, ContentError) and ctx.invoked_subcommand == "submit":
                 code = 2  # a broken exercise means the submission could not be graded
-            raise LearnException(str(e), code) from None
+            lang = ui_lang(ctx)
+            raise LearnException(e.text(lang), code, lang) from None
         except OSError as e:  # a file system refusal nobody foresaw: say where, no traceback
             where = f"{e.filename}: " if e.filename else ""
-            raise LearnException(f"{where}{e.strerror or e}", 1) from None
+            raise LearnException(f"{where}{e.strerror or e}", 1, ui_lang(ctx)) from None
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         """Every subcommand also takes the shared options (`learn next --lang en`)."""
@@ -64,7 +78,8 @@ def shared_options(group: bool = False) -> list[click.Option]:
         ),
         click.Option(
             ["--lang"],
-            type=click.Choice(["ja", "en"]),
+            type=click.Choice(languages()),
+            is_eager=True,  # before --help, which is shown in this language
             help="Language of lessons and quizzes.",
             callback=_remember,
             expose_value=False,
@@ -119,13 +134,13 @@ def next_(ctx: click.Context, interactive: bool | None, pager: bool | None, skip
     unit = s.next_unit()
     if unit is not None and skip and unit.kind == "exercise" and s.started(unit):
         s.skip(unit)
-        render.say(out, msg(s.lang, "skipped", ex=unit.ref))
+        render.say(out, text(s.lang, "skipped", ex=unit.ref))
         unit = s.next_unit()
     if unit is None:
-        render.say(out, msg(s.lang, "course_done"))
+        render.say(out, text(s.lang, "course_done"))
         pending = s.pending_exercises()
         if pending:
-            render.say(out, msg(s.lang, "pending", names=", ".join(pending)))
+            render.say(out, text(s.lang, "pending", names=", ".join(pending)))
         return
     if unit.kind == "lesson":
         _show_lesson(ctx, unit.ref, pager, done_message=True)
@@ -139,11 +154,12 @@ def next_(ctx: click.Context, interactive: bool | None, pager: bool | None, skip
         out.print(render.markdown(s.instructions(unit.ref)))
         out.print()
         key = "exercise_resume" if resumed and not written else _starter_key(written)
-        render.say(out, msg(s.lang, key, path=path, ex=unit.ref))
+        render.say(out, text(s.lang, key, path=path, ex=unit.ref))
 
 
 def _starter_key(written: bool) -> str:
-    return "starter_written" if written else "starter_kept"
+    key = "starter_written" if written else "starter_kept"
+    return key
 
 
 def _show_lesson(ctx: click.Context, ref: str, pager: bool | None, done_message: bool) -> None:
@@ -156,7 +172,7 @@ def _show_lesson(ctx: click.Context, ref: str, pager: bool | None, done_message:
     def more(n: int, total: int) -> bool:
         try:
             reply = click.prompt(
-                msg(s.lang, "page", n=n, total=total),
+                text(s.lang, "page", n=n, total=total),
                 default="",
                 show_default=False,
                 prompt_suffix="",
@@ -168,21 +184,21 @@ def _show_lesson(ctx: click.Context, ref: str, pager: bool | None, done_message:
     if render.lesson(out, s.lesson_text(ref), more if pager else None):
         s.finish_lesson(ref)
         if done_message:
-            render.say(out, msg(s.lang, "lesson_done"))
+            render.say(out, text(s.lang, "lesson_done"))
     else:
-        render.say(out, msg(s.lang, "lesson_paused"))
+        render.say(out, text(s.lang, "lesson_paused"))
 
 
 def ask(s: Session, item_id: str, shown: Shown | None = None) -> Verdict:
     """Prompt until the answer can be understood; record and return its verdict."""
     while True:
-        raw = click.prompt(msg(s.lang, "prompt"), prompt_suffix=": ")
+        raw = click.prompt(text(s.lang, "prompt"), prompt_suffix=": ")
         try:
             return s.answer(item_id, raw.split() or [raw], shown)
         except ContentError:
             raise
         except LearnError as e:
-            click.echo(f"Error: {e}", err=True)
+            click.echo(text(s.lang, "error", message=e.text(s.lang)), err=True)
 
 
 def _run_quiz(ctx: click.Context, lesson: str, interactive: bool) -> None:
@@ -195,7 +211,7 @@ def _run_quiz(ctx: click.Context, lesson: str, interactive: bool) -> None:
     if not interactive:
         first = todo[0]
         render.item(out, first, s.lang, f"{total - len(todo) + 1}/{total}")
-        render.say(out, msg(s.lang, "answer_with", item=first.item.id))
+        render.say(out, text(s.lang, "answer_with", item=first.item.id))
         return
     for n, shown in enumerate(todo, start=total - len(todo) + 1):
         render.item(out, shown, s.lang, f"{n}/{total}")
@@ -203,8 +219,8 @@ def _run_quiz(ctx: click.Context, lesson: str, interactive: bool) -> None:
         render.verdict(out, verdict, s.lang)
         out.print()
     right, total = s.quiz_score(lesson)  # the whole quiz, also after a resumed session
-    render.say(out, msg(s.lang, "score", right=right, total=total))
-    render.say(out, msg(s.lang, "quiz_done"))
+    render.say(out, text(s.lang, "score", right=right, total=total))
+    render.say(out, text(s.lang, "quiz_done"))
 
 
 @main.command()
@@ -220,8 +236,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(render.status_json(rows))
     else:
-        render.status_table(render.console(), rows, s.course.title(s.lang))
-        click.echo(msg(s.lang, "due", n=due))
+        render.status_table(render.console(), rows, s.course.title(s.lang), s.lang)
+        click.echo(text(s.lang, "due", n=due))
 
 
 @main.command()
@@ -276,13 +292,13 @@ def answer(ctx: click.Context, item_id: str, answer: tuple[str, ...], as_json: b
 def reset(ctx: click.Context, unit: str | None, yes: bool) -> None:
     """Forget progress for one unit (or the whole course)."""
     s = session(ctx)
-    what = unit or msg(s.lang, "everything")
+    what = unit or text(s.lang, "everything")
     if unit:
         s.course.units_matching(unit)  # unknown ids fail before asking
-    if not yes and not click.confirm(msg(s.lang, "reset_confirm", what=what)):
+    if not yes and not click.confirm(text(s.lang, "reset_confirm", what=what)):
         raise click.Abort()
     done = s.reset(unit)
-    click.echo(msg(s.lang, "reset_done", what=", ".join(done) if unit else what))
+    click.echo(text(s.lang, "reset_done", what=", ".join(done) if unit else what))
 
 
 @main.command()
@@ -297,12 +313,14 @@ def validate(ctx: click.Context, course_dir: str | None, grade: bool) -> None:
     """Check every file of a course; report each problem with file:line and field."""
     from grader.validate import validate_course
 
+    # For course authors, as the problems (pydantic's too): English unless asked.
+    lang = ctx.obj.setdefault("ui_lang", ctx.obj.get("lang") or "en")
     problems = validate_course(course_dir or ctx.obj.get("course"), grade=grade)
     for p in problems:
-        click.echo(p)
+        click.echo(in_lang(p, lang))
     if problems:
-        raise LearnException(f"{len(problems)} problem(s) found", 1)
-    click.echo("course OK")
+        raise LearnException(text(lang, "validate_problems", n=len(problems)), 1, lang)
+    click.echo(text(lang, "validate_ok"))
 
 
 @main.command()
@@ -316,7 +334,7 @@ def start(ctx: click.Context, exercise_id: str, force: bool) -> None:
     path, written = s.start_exercise(exercise_id, force)
     out.print(render.markdown(s.instructions(exercise_id)))
     out.print()
-    render.say(out, msg(s.lang, _starter_key(written), path=path, ex=exercise_id))
+    render.say(out, text(s.lang, _starter_key(written), path=path, ex=exercise_id))
 
 
 @main.command()
@@ -329,7 +347,7 @@ def hint(ctx: click.Context, exercise_id: str) -> None:
     hints, new = s.reveal_hint(exercise_id)
     render.numbered(out, hints)
     if not new:
-        render.say(out, msg(s.lang, "no_hints"))
+        render.say(out, text(s.lang, "no_hints"))
 
 
 @main.command()
@@ -349,8 +367,8 @@ def submit(ctx: click.Context, exercise_id: str, file: str | None, as_json: bool
             result = s.grade(exercise_id, path, source, sandbox)
             click.echo(json.dumps(result.to_gradescope(), ensure_ascii=False, indent=2))
         else:
-            render.say(out, msg(s.lang, "submit_file", path=path))
-            with out.status(msg(s.lang, "grading", ex=exercise_id, path=path.name)):
+            render.say(out, text(s.lang, "submit_file", path=path))
+            with out.status(text(s.lang, "grading", ex=exercise_id, path=path.name)):
                 result = s.grade(exercise_id, path, source, sandbox)
             render.grade_result(out, result, s.lang)
     ctx.exit(0 if result.full_marks else 1)
@@ -386,12 +404,13 @@ def grade(
     """Grade a class: SUBMISSIONS/<student>/<exercise>.py or SUBMISSIONS/<student>.zip."""
     from grader.instructor import export_only, run_grade
 
+    lang = ctx.obj.setdefault("ui_lang", ctx.obj.get("lang") or "en")  # English unless asked
     if export_dir:
-        export_only(export_dir)
+        export_only(export_dir, lang)
         return
     if not submissions or not out_dir:
-        raise click.UsageError("give SUBMISSIONS and --out OUT (or --export OUT)")
-    ctx.exit(run_grade(ctx.obj, submissions, out_dir, workers, regrade, scheduler))
+        raise click.UsageError(text(lang, "grade_usage"))
+    ctx.exit(run_grade(ctx.obj, submissions, out_dir, workers, regrade, scheduler, lang))
 
 
 from grader import cli_review  # noqa: E402  (registers `review` and `stats`)

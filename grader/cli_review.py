@@ -7,31 +7,15 @@ import sys
 
 import click
 
-TEXT = {
-    "en": {
-        "none": "Nothing to review right now.",
-        "next": "Next review due at {due}.",
-        "due": "{total} item(s) due for review:",
-        "more": "... and {n} more (use --limit)",
-        "answer_with": "Answer with: learn answer ITEM ANSWER",
-        "done": "Review finished: {right}/{total} right.",
-    },
-    "ja": {
-        "none": "いま復習する項目はありません。",
-        "next": "次の復習は {due} です。",
-        "due": "復習する項目が {total} 件あります:",
-        "more": "... ほか {n} 件 (--limit で表示件数を変更)",
-        "answer_with": "解答するには: learn answer ITEM ANSWER",
-        "done": "復習終了: {total} 問中 {right} 問正解。",
-    },
-}
+from grader.clihelp import Command
+from grader.messages import text
 
 
 def _t(lang: str, key: str, **kw: object) -> str:
-    return TEXT.get(lang, TEXT["en"])[key].format(**kw)
+    return text(lang, f"review_{key}", **kw)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the due items as JSON.")
 @click.option(
@@ -60,7 +44,7 @@ def review(ctx: click.Context, limit: int, as_json: bool, interactive: bool | No
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for note in report.notes:
-        click.echo(f"Note: {note}")
+        click.echo(text(s.lang, "note", note=note))
     if not report.items:
         click.echo(_t(s.lang, "none"))
         upcoming = next_due(store)
@@ -89,7 +73,7 @@ def review(ctx: click.Context, limit: int, as_json: bool, interactive: bool | No
     click.echo(_t(s.lang, "done", right=right, total=len(report.items)))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
@@ -103,7 +87,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        stats_mod.render(render.console(), data)
+        stats_mod.render(render.console(), data, s.lang)
 
 
 def register(group: click.Group) -> None:

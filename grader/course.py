@@ -8,10 +8,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from grader.catalog import Course, Unit, bundled_course, course_root
-from grader.errors import ContentError
+from grader.errors import ContentError, Problem
 from grader.exercises import ExerciseSpec, Text
-from grader.quizzes import AnyItem, QuizFile
-from grader.yamlsource import load_model
+from grader.quizzes import AnyItem, QuizFile, invalid
+from grader.yamlsource import at, load_model
 
 __all__ = ["Course", "CourseFile", "Unit", "bundled_course", "course_root", "load_course"]
 LANGS = ("ja", "en")
@@ -27,7 +27,7 @@ class UnitSpec(BaseModel):
     def _one(self) -> UnitSpec:
         given = [k for k in ("lesson", "quiz", "exercise") if getattr(self, k)]
         if len(given) != 1:
-            raise ValueError("a unit names exactly one of lesson, quiz or exercise")
+            raise invalid("content_one_unit_kind")
         return self
 
 
@@ -65,15 +65,16 @@ def load_course(root: Path) -> Course:
     exercises: dict[str, ExerciseSpec] = {}
     seen: set[str] = set()
     for n, unit in enumerate(units):
-        where = f"course.yaml: units[{n}]"
+        where = f"units[{n}]"
         if unit.id in seen:
-            problems.append(f"{where}: {unit.id} is listed twice")
+            problems.append(at("course.yaml", Problem("content_listed_twice", unit=unit.id), where))
         seen.add(unit.id)
         if unit.kind == "lesson":
             for lang in LANGS:
                 path = root / "lessons" / lang / f"{unit.ref}.md"
                 if not path.is_file():
-                    problems.append(f"{where}: lesson file lessons/{lang}/{unit.ref}.md is missing")
+                    missing = Problem("content_no_lesson", path=f"lessons/{lang}/{unit.ref}.md")
+                    problems.append(at("course.yaml", missing, where))
         elif unit.kind == "quiz":
             quizzes[unit.ref] = {}
             for lang in LANGS:
@@ -88,11 +89,12 @@ def load_course(root: Path) -> Course:
             ex = _collect(problems, load_model, ExerciseSpec, root / display, display)
             if ex is not None:
                 if ex.id != unit.ref:
-                    problems.append(f"{display}: id: {ex.id!r} does not match its folder")
+                    problems.append(at(display, Problem("content_id_folder", id=ex.id), "id"))
                 files = ["starter.py", "reference.py"] + ([ex.given.model] if ex.given else [])
                 for name in files:
                     if not (root / "exercises" / unit.ref / name).is_file():
-                        problems.append(f"exercises/{unit.ref}/{name}: file not found")
+                        where = f"exercises/{unit.ref}/{name}"
+                        problems.append(at(where, Problem("content_file_not_found")))
                 exercises[unit.ref] = ex
     if problems:
         raise ContentError(problems)
@@ -113,16 +115,15 @@ def _check_quiz(
     quiz: QuizFile, ref: str, lang: str, display: str, spec: CourseFile, problems: list[str]
 ) -> None:
     if quiz.lesson != ref:
-        problems.append(f"{display}: lesson: {quiz.lesson!r} does not match the file name")
+        problems.append(at(display, Problem("content_lesson_file", lesson=quiz.lesson), "lesson"))
     if quiz.lang != lang:
-        problems.append(f"{display}: lang: {quiz.lang!r} does not match the folder {lang!r}")
+        wrong = Problem("content_lang_folder", lang=quiz.lang, folder=lang)
+        problems.append(at(display, wrong, "lang"))
     for i, item in enumerate(quiz.items):
         for tag in item.tags:
             if tag not in spec.tags:
-                problems.append(
-                    f"{display}: items[{i}].tags: unknown tag {tag!r} (course.yaml tags: "
-                    f"{', '.join(spec.tags)})"
-                )
+                unknown = Problem("content_unknown_tag", tag=tag, tags=", ".join(spec.tags))
+                problems.append(at(display, unknown, f"items[{i}].tags"))
 
 
 def _signature(item: AnyItem) -> tuple[object, ...]:
@@ -144,11 +145,10 @@ def _check_translations(by_lang: dict[str, QuizFile], ref: str, problems: list[s
         return
     ja, en = by_lang["ja"], by_lang["en"]
     if [i.id for i in ja.items] != [i.id for i in en.items]:
-        problems.append(f"quizzes/en/{ref}.yaml: items: ids differ from quizzes/ja/{ref}.yaml")
+        differ = Problem("content_ids_differ", other=f"quizzes/ja/{ref}.yaml")
+        problems.append(at(f"quizzes/en/{ref}.yaml", differ, "items"))
         return
     for n, (a, b) in enumerate(zip(ja.items, en.items, strict=True)):
         if _signature(a) != _signature(b):
-            problems.append(
-                f"quizzes/en/{ref}.yaml: items[{n}]: {b.id} has a different type, tags or answer "
-                f"key than in quizzes/ja/{ref}.yaml"
-            )
+            differ = Problem("content_item_differs", item=b.id, other=f"quizzes/ja/{ref}.yaml")
+            problems.append(at(f"quizzes/en/{ref}.yaml", differ, f"items[{n}]"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,12 +64,8 @@ class Gradebook(SqliteStore):
     def _error(self, e: sqlite3.Error) -> StoreError:
         msg = str(e)
         if "locked" in msg or "busy" in msg:
-            return StoreError(
-                f"{self.path}: the gradebook is locked by another process; wait for it to finish"
-            )
-        return StoreError(
-            f"{self.path}: the gradebook cannot be used ({msg}); it was left untouched"
-        )
+            return StoreError(key="err_gradebook_locked", path=self.path)
+        return StoreError(key="err_gradebook", path=self.path, reason=msg)
 
     def close(self) -> None:
         self.db.close()
@@ -140,11 +137,18 @@ class Gradebook(SqliteStore):
     def problems(self) -> list[tuple[str, str]]:
         return list(self.db.execute("SELECT path, message FROM problems ORDER BY id"))
 
-    def failed_checks(self) -> list[tuple[str, str, int]]:
-        """(exercise, check, how many students failed it), most common first."""
+    def failed_checks(self, skipped: Collection[str] = ()) -> list[tuple[str, str, int]]:
+        """(exercise, check, how many students failed it), most common first. Only graded
+        submissions count (a crash, timeout or syntax error is a failure, not a mistake), and
+        only checks that ran: a message in `skipped` marks a check not run after an earlier one
+        failed."""
+        marks = ", ".join("?" * len(skipped))
         return list(
             self.db.execute(
-                "SELECT exercise, check_id, COUNT(*) FROM checks WHERE passed = 0 "
-                "GROUP BY exercise, check_id ORDER BY COUNT(*) DESC, exercise, check_id"
+                "SELECT c.exercise, c.check_id, COUNT(*) FROM checks c JOIN submissions s "
+                "ON s.student = c.student AND s.exercise = c.exercise "
+                f"WHERE c.passed = 0 AND s.status = 'graded' AND c.message NOT IN ({marks}) "
+                "GROUP BY c.exercise, c.check_id ORDER BY COUNT(*) DESC, c.exercise, c.check_id",
+                tuple(skipped),
             )
         )

@@ -13,19 +13,20 @@ from grader.batch import Job, grade_class
 from grader.course import course_root, load_course
 from grader.errors import UsageError
 from grader.gradebook import Gradebook, Row
+from grader.messages import text
 from grader.reports import export
 
 
-def export_only(out_dir: str) -> None:
+def export_only(out_dir: str, lang: str) -> None:
     db = Path(out_dir) / "gradebook.db"
     if not db.is_file():
-        raise UsageError(f"{db}: no gradebook here (run `learn grade SUBMISSIONS --out OUT`)")
+        raise UsageError(key="err_no_gradebook", db=db)
     book = Gradebook(db)
     try:
-        paths = export(book, Path(out_dir))
+        paths = export(book, Path(out_dir), lang)
     finally:
         book.close()
-    click.echo(f"Wrote {len(paths)} files under {out_dir}")
+    click.echo(text(lang, "grade_wrote", n=len(paths), out=out_dir))
 
 
 def run_grade(
@@ -35,11 +36,11 @@ def run_grade(
     workers: int | None,
     regrade: bool,
     scheduler: str | None,
+    lang: str,
 ) -> int:
     course = load_course(course_root(opts.get("course")))
     out = Path(out_dir)
     book = Gradebook(out / "gradebook.db")
-    lang = opts.get("lang") or "en"
     try:
         outcome = _with_progress(
             lambda progress: grade_class(
@@ -52,23 +53,30 @@ def run_grade(
                 scheduler=scheduler,
                 lang=lang,
                 progress=progress,
-            )
+            ),
+            lang,
         )
-        export(book, out)
+        export(book, out, lang)
     finally:
         book.close()
     click.echo(
-        f"Graded {outcome.graded} submission(s) in {outcome.seconds:.1f} s "
-        f"({outcome.skipped} unchanged, {outcome.errors} could not be graded). "
-        f"Reports: {out / 'summary.md'}"
+        text(
+            lang,
+            "grade_done",
+            graded=outcome.graded,
+            seconds=f"{outcome.seconds:.1f}",
+            skipped=outcome.skipped,
+            errors=outcome.errors,
+            summary=out / "summary.md",
+        )
     )
     if outcome.interrupted:
-        click.echo("Interrupted: run the same command again to grade what is missing.", err=True)
+        click.echo(text(lang, "grade_interrupted"), err=True)
         return 130
     return 0
 
 
-def _with_progress(run):  # type: ignore[no-untyped-def]
+def _with_progress(run, lang: str):  # type: ignore[no-untyped-def]
     if not sys.stdout.isatty():
 
         def plain(job: Job, row: Row, n: int, total: int) -> None:
@@ -86,7 +94,7 @@ def _with_progress(run):  # type: ignore[no-untyped-def]
     )
 
     columns = (
-        TextColumn("grading"),
+        TextColumn(text(lang, "grade_progress")),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]}"),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from grader.catalog import Course, Unit, course_root, open_course
 from grader.errors import UsageError
+from grader.messages import text
 from grader.progress import Store
 from grader.settings import Settings, learn_home, resolve
 
@@ -41,7 +42,7 @@ class Session:
         root = course_root(course_dir)
         home = learn_home()
         course = open_course(root, None if home.is_file() else home / "cache")
-        return cls(course, resolve(lang, workspace, course.default_lang))  # type: ignore[arg-type]
+        return cls(course, resolve(lang, workspace, course.default_lang))
 
     @cached_property
     def store(self) -> Store:
@@ -165,10 +166,7 @@ class Session:
                 shutil.copyfile(self.course.exercise_dir(exercise_id) / "starter.py", target)
             except OSError as e:
                 where = e.filename or target
-                raise UsageError(
-                    f"{where}: cannot write the exercise file there ({e.strerror}); "
-                    "choose another folder with --workspace"
-                ) from None
+                raise UsageError(key="err_workspace", path=where, reason=e.strerror) from None
             written = True
         self.store.set_meta("workspace", str(target.parent))
         self.store.set_meta(f"skipped:exercise:{exercise_id}", None)
@@ -218,11 +216,19 @@ class Session:
                 ids = [i.id for i in self.course.quiz(unit.ref, self.lang).items]
                 answered = [i for i in ids if i in last]
                 right = sum(last[i] for i in answered)
-                detail = f"{len(answered)}/{len(ids)} answered, {right} right"
+                detail = text(
+                    self.lang, "status_quiz", answered=len(answered), total=len(ids), right=right
+                )
             elif unit.kind == "exercise":
                 best, latest = self.store.best_and_latest(unit.ref)
                 if best and latest:
-                    detail = f"best {best.score:g}/{best.max_score:g}, latest {latest.score:g}"
+                    detail = text(
+                        self.lang,
+                        "status_exercise",
+                        best=f"{best.score:g}",
+                        max=f"{best.max_score:g}",
+                        latest=f"{latest.score:g}",
+                    )
             rows.append(UnitStatus(unit, self.title(unit), state, detail))
         return rows
 
@@ -268,10 +274,8 @@ def read_submission(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise UsageError(
-            f"{path}: no such file (run `learn start` first, or name the file)"
-        ) from None
+        raise UsageError(key="err_no_file", path=path) from None
     except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, not a Python file") from None
+        raise UsageError(key="err_is_dir", path=path) from None
     except OSError as e:
-        raise UsageError(f"{path}: cannot be read ({e.strerror})") from None
+        raise UsageError(key="err_unreadable", path=path, reason=e.strerror) from None

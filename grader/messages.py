@@ -1,99 +1,75 @@
-"""User-facing strings of the learner flow in both course languages."""
+"""Every user-facing UI string, by key, from one gettext catalogue per language:
+`grader/locale/<lang>/LC_MESSAGES/messages.po` (msgid: the key, msgstr: the text). A new language
+is a new catalogue, no code change. The catalogue is read by a small parser of the subset of the
+.po format that Babel writes (Babel's own reader costs more start-up than the whole of `learn
+next` may; tests check that both read the same)."""
 
 from __future__ import annotations
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "en": {
-        "lesson_done": "Lesson done. Continue with: learn next",
-        "answer_with": "Answer with: learn answer {item} <answer>",
-        "answer_hint_choice": "(give the label, e.g. A, or the exact text of a choice)",
-        "answer_hint_multiple": "(give every label that applies, e.g. A C)",
-        "answer_hint_ordering": "(give the labels in order, e.g. B A C)",
-        "answer_hint_numeric": "(give a number)",
-        "answer_hint_truefalse": "(true or false)",
-        "answer_hint_short": "(type the answer)",
-        "prompt": "Your answer",
-        "correct": "Correct!",
-        "wrong": "Not quite.",
-        "score": "Score: {right}/{total}",
-        "quiz_done": "Quiz finished. Continue with: learn next",
-        "starter_written": "Starter written to {path}\nEdit it, then grade it with: learn submit {ex}",
-        "starter_kept": "Your copy {path} already exists and was kept (use --force to overwrite).\n"
-        "Grade it with: learn submit {ex}",
-        "course_done": "Course complete: every lesson and quiz is done.",
-        "pending": "Exercises not yet at full marks: {names}",
-        "no_hints": "No more hints.",
-        "reset_confirm": "Forget progress for {what}?",
-        "reset_done": "Progress reset: {what}",
-        "everything": "the whole course",
-        "due": "Review items due now: {n} (learn review)",
-        "grading": "Grading {path} ({ex}) in a sandbox...",
-        "total": "Score: {score:g}/{max:g}",
-        "full_marks": "Full marks. Continue with: learn next",
-        "not_full": "Not yet full marks: read the failed checks above, fix, and submit again "
-        "(`learn hint {ex}` for a hint).",
-        "curve": "Learning curve ({metric}): yours vs the reference",
-        "output": "Output of your code (truncated):",
-        "key": "Correct answer: {answer}",
-        "note_chosen": "{label}) is not right: {text}",
-        "note_right": "{label}) is the right answer: {text}",
-        "note_missed": "{label}) should also have been chosen: {text}",
-        "note_extra": "{label}) should not have been chosen: {text}",
-        "page": "-- Enter: next section ({n}/{total}), q: stop --",
-        "lesson_paused": "Stopped before the end: the lesson is not marked done. "
-        "Continue with: learn next",
-        "exercise_resume": "You started this exercise; your file is {path}\n"
-        "Grade it with: learn submit {ex}   (to move on without it: learn next --skip)",
-        "skipped": "Skipped {ex} for now (learn start {ex} to come back).",
-        "submit_file": "Your file: {path}",
-    },
-    "ja": {
-        "lesson_done": "レッスン完了です。次へ進むには: learn next",
-        "answer_with": "解答するには: learn answer {item} <解答>",
-        "answer_hint_choice": "(記号 A などか、選択肢の文をそのまま入力)",
-        "answer_hint_multiple": "(当てはまる記号をすべて入力。例: A C)",
-        "answer_hint_ordering": "(記号を正しい順に入力。例: B A C)",
-        "answer_hint_numeric": "(数値を入力)",
-        "answer_hint_truefalse": "(true か false、または はい / いいえ)",
-        "answer_hint_short": "(答えを入力)",
-        "prompt": "解答",
-        "correct": "正解です!",
-        "wrong": "不正解です。",
-        "score": "得点: {right}/{total}",
-        "quiz_done": "クイズ終了です。次へ進むには: learn next",
-        "starter_written": "スターターファイルを書き出しました: {path}\n"
-        "編集したら次のコマンドで採点します: learn submit {ex}",
-        "starter_kept": "{path} はすでにあるため、そのまま残しました(上書きするには --force)。\n"
-        "採点するには: learn submit {ex}",
-        "course_done": "コース修了です。すべてのレッスンとクイズが終わりました。",
-        "pending": "まだ満点になっていない演習: {names}",
-        "no_hints": "これ以上のヒントはありません。",
-        "reset_confirm": "{what} の進捗を消去しますか?",
-        "reset_done": "進捗を消去しました: {what}",
-        "everything": "コース全体",
-        "due": "いま復習するアイテム: {n} 件(learn review)",
-        "grading": "{path}({ex})をサンドボックスで採点しています...",
-        "total": "得点: {score:g}/{max:g}",
-        "full_marks": "満点です。次へ進むには: learn next",
-        "not_full": "まだ満点ではありません。上の不合格のチェックを読んで直し、もう一度提出してください"
-        "(ヒントは `learn hint {ex}`)。",
-        "curve": "学習曲線({metric}): あなたのモデルと模範解答",
-        "output": "あなたのコードの出力(一部):",
-        "key": "正解: {answer}",
-        "note_chosen": "{label}) は誤りです: {text}",
-        "note_right": "{label}) が正解です: {text}",
-        "note_missed": "{label}) も選ぶべきでした: {text}",
-        "note_extra": "{label}) は選ぶべきではありませんでした: {text}",
-        "page": "-- Enter で次の節へ({n}/{total})、q で中断 --",
-        "lesson_paused": "最後まで読んでいないため、このレッスンは完了になっていません。"
-        "続きは: learn next",
-        "exercise_resume": "この演習は開始済みです。あなたのファイル: {path}\n"
-        "採点するには: learn submit {ex}(演習を後回しにして進むには: learn next --skip)",
-        "skipped": "{ex} を後回しにしました(戻るには learn start {ex})。",
-        "submit_file": "あなたのファイル: {path}",
-    },
-}
+import re
+from functools import cache
+from pathlib import Path
+
+LOCALE = Path(__file__).resolve().parent / "locale"
 
 
-def msg(lang: str, key: str, **kw: object) -> str:
-    return MESSAGES[lang][key].format(**kw)
+@cache
+def languages() -> tuple[str, ...]:
+    """Every language with a catalogue, e.g. ('en', 'ja')."""
+    return tuple(sorted(p.parent.parent.name for p in LOCALE.glob("*/LC_MESSAGES/messages.po")))
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """key -> text for one language (no header, no untranslated or fuzzy entries)."""
+    return parse_po((LOCALE / lang / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8"))
+
+
+def parse_po(source: str) -> dict[str, str]:
+    entries: dict[str, str] = {}
+    field: str | None = None
+    parts: dict[str, list[str]] = {}
+    fuzzy = False
+
+    def flush() -> None:
+        nonlocal fuzzy
+        msgid, msgstr = "".join(parts.get("msgid", [])), "".join(parts.get("msgstr", []))
+        if msgid and msgstr and not fuzzy:
+            entries[msgid] = msgstr
+        parts.clear()
+        fuzzy = False
+
+    for line in source.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            if field == "msgstr":
+                flush()
+                field = None
+            if line.startswith("#,") and "fuzzy" in line:
+                fuzzy = True
+            continue
+        if line.startswith('"'):
+            if field is not None:
+                parts[field].append(_unquote(line))
+            continue
+        keyword, _, rest = line.partition(" ")
+        if keyword == "msgid" and field == "msgstr":
+            flush()
+        field = keyword
+        parts[field] = [_unquote(rest)]
+    if field == "msgstr":
+        flush()
+    return entries
+
+
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def _unquote(quoted: str) -> str:
+    """The C-style string literal of a .po line, unescaped."""
+    return re.sub(r"\\(.)", lambda m: _ESCAPES[m.group(1)], quoted.strip()[1:-1])
+
+
+def text(lang: str, key: str, /, **fields: object) -> str:
+    """The text of `key` in `lang`, its {placeholders} filled in."""
+    return catalogue(lang)[key].format(**fields)

@@ -57,8 +57,6 @@ class Attempt:
 class Store(SqliteStore):
     """Progress of one learner in one course."""
 
-    NEWER_HINT = "; upgrade learn-keras"
-
     # Called inside record_answer's transaction: (db, item_id, correct, now); see grader.review.
     on_answer: Callable[[sqlite3.Connection, str, bool, datetime], None] | None = None
 
@@ -69,14 +67,8 @@ class Store(SqliteStore):
     def _error(self, e: sqlite3.Error) -> StoreError:
         msg = str(e)
         if "locked" in msg or "busy" in msg:
-            return StoreError(
-                f"{self.path}: the progress database is locked by another process; "
-                "try again when it has finished"
-            )
-        return StoreError(
-            f"{self.path}: the progress database cannot be read ({msg}); it was "
-            "left untouched: move it aside to start afresh"
-        )
+            return StoreError(key="err_db_locked", path=self.path)
+        return StoreError(key="err_db_unreadable", path=self.path, reason=msg)
 
     def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         try:

@@ -9,8 +9,16 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from grader.errors import UsageError
+from grader.messages import catalogue
+
+
+def invalid(key: str, **fields: object) -> PydanticCustomError:
+    """A validation error whose message is a catalogue key: shown in the reader's language."""
+    return PydanticCustomError(key, catalogue("en")[key], fields)  # type: ignore[arg-type]
+
 
 ITEM_ID = r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$"
 LABELS = "ABCDEFGH"
@@ -52,7 +60,7 @@ class _ChoiceItem(ItemBase):
         texts = [c.text for c in v]
         dupes = sorted({t for t in texts if texts.count(t) > 1})
         if dupes:
-            raise ValueError(f"choice texts must be distinct, repeated: {', '.join(dupes)}")
+            raise invalid("content_choices_distinct", repeated=", ".join(dupes))
         return v
 
 
@@ -63,7 +71,7 @@ class SingleItem(_ChoiceItem):
     def _one_correct(self) -> SingleItem:
         n = sum(c.correct for c in self.choices)
         if n != 1:
-            raise ValueError(f"a single-choice item needs exactly one correct choice, found {n}")
+            raise invalid("content_one_correct", n=n)
         return self
 
 
@@ -73,7 +81,7 @@ class MultipleItem(_ChoiceItem):
     @model_validator(mode="after")
     def _some_correct(self) -> MultipleItem:
         if not any(c.correct for c in self.choices):
-            raise ValueError("a multiple-select item needs at least one correct choice")
+            raise invalid("content_some_correct")
         return self
 
 
@@ -92,7 +100,7 @@ class OrderingItem(ItemBase):
     @classmethod
     def _distinct(cls, v: list[str]) -> list[str]:
         if len(set(v)) != len(v):
-            raise ValueError("steps must be distinct")
+            raise invalid("content_steps_distinct")
         return v
 
 
@@ -125,9 +133,9 @@ class QuizFile(Strict):
         seen: set[str] = set()
         for i, item in enumerate(self.items):
             if not item.id.startswith(self.lesson + "/"):
-                raise ValueError(f"items[{i}].id {item.id!r} must start with {self.lesson + '/'!r}")
+                raise invalid("content_id_prefix", n=i, id=item.id, prefix=self.lesson + "/")
             if item.id in seen:
-                raise ValueError(f"items[{i}].id {item.id!r} is used twice")
+                raise invalid("content_id_twice", n=i, id=item.id)
             seen.add(item.id)
         return self
 
@@ -184,9 +192,11 @@ def show(item: AnyItem, learner_id: str, round_: int = 0) -> Shown:
     else:
         return Shown(item, (), ())
     seed = f"{learner_id}:{item.id}"
-    order = _order(item, len(texts), seed if round_ == 0 else f"{seed}:{round_}")
-    if round_ > 0:
-        before = _order(item, len(texts), seed if round_ == 1 else f"{seed}:{round_ - 1}")
+    order = _order(item, len(texts), seed)
+    # Each round is compared with the order the previous round really showed (itself perhaps
+    # rotated), not with that round's draw: otherwise two rounds in a row can look the same.
+    for n in range(1, round_ + 1):
+        before, order = order, _order(item, len(texts), f"{seed}:{n}")
         if order == before:
             order = order[1:] + order[:1]
             if isinstance(item, OrderingItem) and order == sorted(order):
@@ -214,7 +224,7 @@ def _pick(shown: Shown, token: str) -> int:
     for pos, option in enumerate(shown.options):
         if _norm(option) == t:
             return pos
-    raise UsageError(f"{token!r} is not one of the choices {_label_range(n)}")
+    raise UsageError(key="err_not_a_choice", token=token, labels=_label_range(n))
 
 
 def _tokens(shown: Shown, answers: list[str]) -> list[str]:
@@ -237,18 +247,18 @@ def parse_number(text: str) -> float:
     try:
         return float(t)
     except ValueError:
-        raise UsageError(f"{text!r} is not a number") from None
+        raise UsageError(key="err_not_number", text=text) from None
 
 
 def check(shown: Shown, answers: list[str]) -> Verdict:
     """Judge an answer; an answer that cannot be understood raises UsageError (nothing stored)."""
     item = shown.item
     if not answers or not " ".join(answers).strip():
-        raise UsageError("no answer given")
+        raise UsageError(key="err_no_answer")
     if isinstance(item, SingleItem):
         tokens = _tokens(shown, answers)
         if len(tokens) != 1:
-            raise UsageError("this item takes exactly one choice")
+            raise UsageError(key="err_one_choice")
         pos = _pick(shown, tokens[0])
         choice = item.choices[shown.order[pos]]
         right = next(p for p, i in enumerate(shown.order) if item.choices[i].correct)
@@ -291,10 +301,7 @@ def check(shown: Shown, answers: list[str]) -> Verdict:
         tokens = _tokens(shown, answers)
         positions = [_pick(shown, t) for t in tokens]
         if sorted(positions) != list(range(len(shown.options))):
-            raise UsageError(
-                f"give every step exactly once, in order, e.g. "
-                f"{' '.join(LABELS[: len(shown.options)])}"
-            )
+            raise UsageError(key="err_ordering", example=" ".join(LABELS[: len(shown.options)]))
         given = [shown.order[p] for p in positions]
         ok = given == list(range(len(item.steps)))
         key = " ".join(LABELS[shown.order.index(i)] for i in range(len(item.steps)))
@@ -316,7 +323,7 @@ def check(shown: Shown, answers: list[str]) -> Verdict:
     if isinstance(item, TrueFalseItem):
         word = _norm(" ".join(answers))
         if word not in TRUE_WORDS | FALSE_WORDS:
-            raise UsageError(f"{' '.join(answers)!r} is not true or false")
+            raise UsageError(key="err_not_bool", text=" ".join(answers))
         value = word in TRUE_WORDS
         return Verdict(
             item.id,
@@ -355,7 +362,7 @@ def public_view(shown: Shown) -> dict[str, object]:
     item = shown.item
     view: dict[str, object] = {"id": item.id, "type": item.type, "prompt": item.prompt}
     if shown.options:
-        key = "steps" if isinstance(item, OrderingItem) else "choices"
-        view[key] = [{"label": LABELS[i], "text": t} for i, t in enumerate(shown.options)]
+        name = "steps" if isinstance(item, OrderingItem) else "choices"
+        view[name] = [{"label": LABELS[i], "text": t} for i, t in enumerate(shown.options)]
     view["tags"] = list(item.tags)
     return view

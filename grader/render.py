@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.padding import Padding
 from rich.segment import Segment, Segments
 from rich.style import Style
 from rich.table import Table
+from rich.text import Text
 from rich.theme import Theme
 
-from grader.messages import msg
+from grader.messages import text
 from grader.wrap import NOBREAK_STYLE, WrapText, as_wrap, is_wide
 
 if TYPE_CHECKING:
@@ -74,8 +76,12 @@ def _markdown_class() -> Any:
 
     class CodeBlock(md.CodeBlock):
         def __rich_console__(self, console: Console, options: ConsoleOptions) -> Any:
-            if console.color_system is None:  # no colours to show: skip Pygments' lexing
-                self.lexer_name = "text"
+            if console.color_system is None:
+                # No colours to show: the text as Syntax lays it out (padding 1, wrapped,
+                # tabs of 4), without Pygments or Syntax (a sixth of `learn next` piped).
+                code = str(self.text).rstrip().expandtabs(4)
+                yield Padding(Text(code, overflow="fold"), 1)
+                return
             yield from super().__rich_console__(console, options)
 
     class Markdown(md.Markdown):
@@ -186,7 +192,7 @@ def item(out: Console, shown: Shown, lang: str, position: str = "") -> None:
     out.print(markdown(f"{head}{shown.item.prompt.rstrip()}"))
     for i, option in enumerate(shown.options):
         out.print(Hanging(f"  {LABELS[i]}) ", markdown(option)))
-    say(out, msg(lang, f"answer_hint_{_hint_kind(shown)}"))
+    say(out, text(lang, f"answer_hint_{_hint_kind(shown)}"))
 
 
 def _hint_kind(shown: Shown) -> str:
@@ -195,18 +201,18 @@ def _hint_kind(shown: Shown) -> str:
 
 
 def verdict(out: Console, v: Verdict, lang: str) -> None:
-    head = msg(lang, "correct") if v.correct else msg(lang, "wrong")
+    head = text(lang, "correct") if v.correct else text(lang, "wrong")
     say(out, head, style="bold green" if v.correct else "bold red")
     if not v.general:  # a verdict built without structure
         out.print(markdown(v.explanation.rstrip()))
         return
     if not v.correct:
-        say(out, msg(lang, "key", answer=v.key))
+        say(out, text(lang, "key", answer=v.key))
     for note in v.notes:
         if v.correct:
             out.print(markdown(note.text))
         else:
-            out.print(markdown(msg(lang, f"note_{note.kind}", label=note.label, text=note.text)))
+            out.print(markdown(text(lang, f"note_{note.kind}", label=note.label, text=note.text)))
     if v.general.strip() not in {n.text.strip() for n in v.notes}:
         out.print(markdown(v.general.rstrip()))
 
@@ -227,12 +233,13 @@ def verdict_json(v: Verdict) -> str:
 STATE_STYLE = {"done": "green", "started": "yellow", "new": "dim"}
 
 
-def status_table(out: Console, rows: list[UnitStatus], title: str) -> None:
+def status_table(out: Console, rows: list[UnitStatus], title: str, lang: str) -> None:
     table = Table(title=title)
     for col in ("unit", "title", "state", "detail"):
-        table.add_column(col)
+        table.add_column(text(lang, f"status_{col}"))
     for r in rows:
-        table.add_row(r.unit.id, r.title, f"[{STATE_STYLE[r.state]}]{r.state}[/]", r.detail)
+        state = text(lang, f"state_{r.state}")
+        table.add_row(r.unit.id, r.title, f"[{STATE_STYLE[r.state]}]{state}[/]", r.detail)
     out.print(table)
 
 
@@ -266,18 +273,19 @@ def sparkline(values: list[float | None], lo: float, hi: float) -> str:
 def grade_result(out: Console, result: GradeResult, lang: str) -> None:
     table = Table(title=result.exercise_id, expand=True)
     for col in ("check", "points", "", "message"):
-        table.add_column(col)
+        table.add_column(text(lang, f"grade_{col}") if col else "")
+    passed, failed = text(lang, "grade_pass"), text(lang, "grade_fail")
     for c in result.checks:
-        mark = "[green]PASS[/]" if c.passed else "[red]FAIL[/]"
+        mark = f"[green]{passed}[/]" if c.passed else f"[red]{failed}[/]"
         table.add_row(WrapText(c.title), f"{c.score:g}/{c.max_score:g}", mark, WrapText(c.message))
     out.print(table)
     _curves(out, result, lang)
     if result.output.strip():
-        say(out, msg(lang, "output"))
+        say(out, text(lang, "output"))
         out.print(result.output.strip()[-1500:], markup=False)
-    say(out, msg(lang, "total", score=result.score, max=result.max_score))
+    say(out, text(lang, "total", score=f"{result.score:g}", max=f"{result.max_score:g}"))
     key = "full_marks" if result.full_marks else "not_full"
-    say(out, msg(lang, key, ex=result.exercise_id))
+    say(out, text(lang, key, ex=result.exercise_id))
 
 
 def _curves(out: Console, result: GradeResult, lang: str) -> None:
@@ -289,17 +297,23 @@ def _curves(out: Console, result: GradeResult, lang: str) -> None:
         if not values:
             continue
         lo, hi = min(values), max(values)
-        say(out, msg(lang, "curve", metric=key))
+        say(out, text(lang, "curve", metric=key))
+        labels = {"you": text(lang, "curve_you"), "ref": text(lang, "curve_ref")}
+        width = max(cell_len(label) for label in labels.values())
         for who, series in (("you", mine[key]), ("ref", ref[key])):
-            first, last = series[0], series[-1]
-            out.print(
-                f"  {who:>3} {sparkline(series, lo, hi)}  {first:.3f} → {last:.3f} "
-                f"({len(series)} epochs)",
-                markup=False,
+            label = labels[who]
+            numbers = text(
+                lang,
+                "curve_line",
+                first=f"{series[0]:.3f}",
+                last=f"{series[-1]:.3f}",
+                epochs=len(series),
             )
+            pad = " " * (width - cell_len(label))
+            out.print(f"  {pad}{label} {sparkline(series, lo, hi)}  {numbers}", markup=False)
 
 
 def numbered(out: Console, texts: list[str]) -> None:
     """`1. text` per entry, wrapped lines indented under the text (hints)."""
-    for n, text in enumerate(texts, 1):
-        out.print(Hanging(f"{n}. ", markdown(text)))
+    for n, hint in enumerate(texts, 1):
+        out.print(Hanging(f"{n}. ", markdown(hint)))

@@ -13,17 +13,20 @@ from pathlib import Path
 
 from grader.errors import LearnError
 from grader.gradebook import Gradebook, Row
+from grader.messages import languages, text
 
 
-def export(book: Gradebook, out: Path) -> list[Path]:
+def export(book: Gradebook, out: Path, lang: str = "en") -> list[Path]:
     """Write every report; a full disk becomes a clear error (the gradebook is untouched)."""
     try:
-        return [_csv(book, out), *_feedback(book, out), _summary(book, out), _plot(book, out)]
+        return [
+            _csv(book, out),
+            *_feedback(book, out, lang),
+            _summary(book, out, lang),
+            _plot(book, out, lang),
+        ]
     except OSError as e:
-        raise LearnError(
-            f"{out}: could not write the reports ({e.strerror}); the gradebook is "
-            "intact: free some space and run `learn grade --export` again"
-        ) from None
+        raise LearnError(key="err_reports", out=out, reason=e.strerror) from None
 
 
 def _write(path: Path, text: str) -> Path:
@@ -83,40 +86,41 @@ def fenced(text: str) -> str:
     return f"{fence}text\n{text}\n{fence}"
 
 
-def feedback_markdown(row: Row) -> str:
+def feedback_markdown(row: Row, lang: str = "en") -> str:
     data = row.result
     lines = [f"# {row.exercise}: {row.score:g}/{row.max_score:g}", ""]
     if row.status == "error":
-        lines += [f"Could not be graded: {inline(row.reason)}", ""]
-    lines += ["| check | points | result | feedback |", "|---|---|---|---|"]
+        lines += [text(lang, "report_not_graded", reason=inline(row.reason)), ""]
+    lines += [text(lang, "report_feedback_header"), "|---|---|---|---|"]
     for t in data.get("tests", []):
         name, status, msg = (inline(str(t[k])) for k in ("name", "status", "output"))
         lines.append(f"| {name} | {t['score']:g}/{t['max_score']:g} | {status} | {msg} |")
     output = str(data.get("output", "")).strip()
     if output:
-        lines += ["", "Output of the submission (truncated):", "", fenced(output[-3000:])]
+        lines += ["", text(lang, "report_output"), "", fenced(output[-3000:])]
     return "\n".join(lines) + "\n"
 
 
-def _feedback(book: Gradebook, out: Path) -> list[Path]:
+def _feedback(book: Gradebook, out: Path, lang: str) -> list[Path]:
     paths = []
     for row in book.rows():
         base = out / "feedback" / row.student / row.exercise
         paths.append(
             _write(base.with_suffix(".json"), json.dumps(row.result, ensure_ascii=False, indent=2))
         )
-        paths.append(_write(base.with_suffix(".md"), feedback_markdown(row)))
+        paths.append(_write(base.with_suffix(".md"), feedback_markdown(row, lang)))
     return paths
 
 
-def _summary(book: Gradebook, out: Path) -> Path:
+def _summary(book: Gradebook, out: Path, lang: str) -> Path:
     rows = book.rows()
+    none = [text(lang, "report_none")]
     lines = [
-        "# Class summary",
+        text(lang, "report_title"),
         "",
-        f"{len(book.students())} students, {len(rows)} graded submissions.",
+        text(lang, "report_counts", students=len(book.students()), submissions=len(rows)),
         "",
-        "| exercise | n | mean | median | min | max | full marks |",
+        text(lang, "report_stats_header"),
         "|---|---|---|---|---|---|---|",
     ]
     for ex, max_score in book.exercises().items():
@@ -131,9 +135,9 @@ def _summary(book: Gradebook, out: Path) -> Path:
         )
     lines += [
         "",
-        "## Score distribution (share of the maximum)",
+        text(lang, "report_distribution"),
         "",
-        "| exercise | 0-19% | 20-39% | 40-59% | 60-79% | 80-99% | 100% |",
+        text(lang, "report_distribution_header"),
         "|---|---|---|---|---|---|---|",
     ]
     for ex, max_score in book.exercises().items():
@@ -144,31 +148,38 @@ def _summary(book: Gradebook, out: Path) -> Path:
         )
         if bins:
             lines.append(f"| {ex} | " + " | ".join(str(bins.get(i, 0)) for i in range(6)) + " |")
-    lines += ["", "## Most common mistakes (failed checks)", ""]
-    for ex, check, n in book.failed_checks()[:15]:
-        lines.append(f"- {ex} / {check}: {n} submission(s)")
+    lines += ["", text(lang, "report_mistakes"), ""]
+    mistakes = book.failed_checks(_not_checked())[:15]
+    lines += [
+        text(lang, "report_mistake", exercise=ex, check=check, n=n) for ex, check, n in mistakes
+    ] or none
     failures = [r for r in rows if r.status in ("failed", "error")]
-    lines += ["", "## Failures, timeouts and crashes", ""]
-    lines += [f"- {r.student} / {r.exercise}: {_one_line(r.reason)}" for r in failures] or [
-        "- none"
-    ]
+    lines += ["", text(lang, "report_failures"), ""]
+    lines += [f"- {r.student} / {r.exercise}: {_one_line(r.reason)}" for r in failures] or none
     below = [r for r in rows if r.score < r.max_score and r.status == "graded"]
-    lines += ["", "## Other submissions below full marks (first failed check)", ""]
+    lines += ["", text(lang, "report_below"), ""]
     lines += [
         f"- {r.student} / {r.exercise}: {r.score:g}/{r.max_score:g}: {_one_line(r.reason)}"
         for r in below
-    ] or ["- none"]
+    ] or none
     flooded = [(r, TRUNCATED.search(str(r.result.get("output", "")))) for r in rows]
-    lines += ["", "## Output truncated (printed too much)", ""]
+    lines += ["", text(lang, "report_truncated"), ""]
     lines += [
-        f"- {r.student} / {r.exercise}: output truncated ({m.group(1)} bytes in all)"
+        text(lang, "report_truncated_row", student=r.student, exercise=r.exercise, n=m.group(1))
         for r, m in flooded
         if m
-    ] or ["- none"]
-    lines += ["", "## Problems in the submissions folder", ""]
-    lines += [f"- {inline(p)}: {inline(m)}" for p, m in book.problems()] or ["- none"]
-    lines += ["", "![score histogram](summary.png)", ""]
+    ] or none
+    lines += ["", text(lang, "report_problems"), ""]
+    lines += [f"- {inline(p)}: {inline(m)}" for p, m in book.problems()] or none
+    lines += ["", text(lang, "report_histogram"), ""]
     return _write(out / "summary.md", "\n".join(lines))
+
+
+def _not_checked() -> set[str]:
+    """The message of a check not run because an earlier one failed, in every language."""
+    from grader.checks import fail_all
+
+    return {fail_all(["first", "later"], "", lang)["later"][1] for lang in languages()}
 
 
 TRUNCATED = re.compile(r"\[output truncated: (\d+) bytes in all\]")
@@ -178,7 +189,7 @@ def _one_line(text: str) -> str:
     return inline(" ".join(text.split())[:300])
 
 
-def _plot(book: Gradebook, out: Path) -> Path:
+def _plot(book: Gradebook, out: Path, lang: str) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -196,6 +207,7 @@ def _plot(book: Gradebook, out: Path) -> Path:
         color="#4c72b0",
         edgecolor="white",
     )
+    # Matplotlib's default font has no Japanese glyphs: the chart's labels stay English.
     ax.set_xlabel("total score")
     ax.set_ylabel("students")
     ax.set_title("Total scores")

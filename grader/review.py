@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, Scheduler
 
+from grader.messages import text
+
 if TYPE_CHECKING:
     from grader.course import Course
     from grader.progress import Store
@@ -128,7 +130,7 @@ def due_items(
     statuses = store.statuses()
     rows = store._query("SELECT item_id, due FROM review ORDER BY due, item_id")
     gone = [item_id for item_id, _ in rows if item_id not in known]
-    notes = [f"dropped {item_id}: no longer in the course" for item_id in gone]
+    notes = [text(lang, "review_dropped", item=item_id) for item_id in gone]
     if gone:
         with store.transaction() as db:
             for item_id in gone:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from grader.errors import ContentError, UsageError
+from grader.errors import ContentError, LearnError, UsageError
+from grader.messages import languages
 
-Lang = Literal["ja", "en"]
+Lang = str  # a language with a message catalogue (grader.messages.languages())
+DEFAULT_LANG = "ja"  # the bundled course's
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def grading_secret(home: Path) -> bytes:
     except FileExistsError:
         return path.read_bytes()  # another grader made it meanwhile
     except OSError as e:
-        raise UsageError(f"{path}: cannot create the grading secret ({e.strerror})") from None
+        raise UsageError(key="err_secret", path=path, reason=e.strerror) from None
     with os.fdopen(fd, "wb") as f:
         f.write(os.urandom(32))
     return path.read_bytes()
@@ -63,13 +64,14 @@ def read_config(home: Path) -> Config:
 
     class ConfigFile(BaseModel):
         model_config = ConfigDict(extra="forbid")
-        lang: Lang | None = None
+        lang: str | None = None
         workspace: str | None = None
 
     try:
         found = load_model(ConfigFile, path, str(path))
     except ContentError as e:
-        raise UsageError(str(e)) from None
+        e.exit_code = 2  # a usage error, whose problems are still shown in the learner's language
+        raise
     return Config(found.lang, found.workspace)
 
 
@@ -78,13 +80,28 @@ NEUTRAL_LOCALES = {"c", "posix"}
 
 
 def lang_from_env() -> Lang | None:
-    """ja or en from the first locale variable that names a language; C and POSIX do not."""
+    """The first locale variable that names a language (C and POSIX do not), as a language with
+    a catalogue; English for any other language."""
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value.split(".", 1)[0].lower() in NEUTRAL_LOCALES | {""}:
             continue
-        return "ja" if value.lower().startswith("ja") else "en"
+        code = value.split("_", 1)[0].split(".", 1)[0].lower()
+        return code if code in languages() else "en"
     return None
+
+
+def guess_lang(option: str | None) -> Lang:
+    """The language to report an error in when the settings themselves failed: never raises."""
+    if option in languages():
+        return option
+    try:
+        home = learn_home()
+        chosen = read_config(home).lang if home.is_dir() else None
+    except (LearnError, OSError):
+        chosen = None
+    chosen = chosen or lang_from_env()
+    return chosen if chosen in languages() else DEFAULT_LANG
 
 
 @dataclass(frozen=True)
@@ -103,20 +120,23 @@ class Settings:
 
 
 def resolve(
-    lang: str | None, workspace: str | None, course_default: Lang = "ja", cwd: Path | None = None
+    lang: str | None,
+    workspace: str | None,
+    course_default: Lang = DEFAULT_LANG,
+    cwd: Path | None = None,
 ) -> Settings:
     """Option, then config file, then environment, then the course's own default."""
     home = learn_home()
     if home.exists() and not home.is_dir():
-        raise UsageError(f"{home}: LEARN_HOME is a file, not a folder")
+        raise UsageError(key="err_home_file", home=home)
     config = read_config(home)
     chosen = lang or config.lang or lang_from_env() or course_default
-    if chosen not in ("ja", "en"):
-        raise UsageError(f"unknown language {chosen!r}; choose ja or en")
+    if chosen not in languages():
+        raise UsageError(key="err_unknown_lang", lang=chosen, known=", ".join(languages()))
     ws = workspace or os.environ.get("LEARN_WORKSPACE") or config.workspace
     try:
         base = cwd or Path.cwd()
     except OSError as e:
-        raise UsageError(f"the current folder cannot be used ({e.strerror})") from None
+        raise UsageError(key="err_cwd", reason=e.strerror) from None
     path = (base / Path(ws or "learn-workspace").expanduser()).resolve()
-    return Settings(home, chosen, path, bool(ws))  # type: ignore[arg-type]
+    return Settings(home, chosen, path, bool(ws))

@@ -15,7 +15,6 @@ from grader.errors import StoreError
 class SqliteStore(ABC):
     path: Path
     db: sqlite3.Connection
-    NEWER_HINT = ""  # appended to the "written by a newer learn-keras" message
 
     def _open(self, path: Path, migrations: list[str], timeout: float, *pragmas: str) -> None:
         """Connect (autocommit: transactions are explicit), WAL, foreign keys, then migrate."""
@@ -23,7 +22,7 @@ class SqliteStore(ABC):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise StoreError(f"{path.parent}: cannot create the folder ({e.strerror})") from None
+            raise StoreError(key="err_folder", path=path.parent, reason=e.strerror) from None
         try:
             self.db = sqlite3.connect(
                 path, timeout=timeout, isolation_level=None, check_same_thread=False
@@ -43,9 +42,7 @@ class SqliteStore(ABC):
         sync to disk for a new database; a failure leaves the old version untouched)."""
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > len(migrations):
-            raise StoreError(
-                f"{self.path}: written by a newer learn-keras (schema {version}){self.NEWER_HINT}"
-            )
+            raise StoreError(key="err_db_newer", path=self.path, version=version)
         if version == len(migrations):
             return
         with self.transaction() as db:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
+from grader.messages import text
+
 if TYPE_CHECKING:
     from grader.course import Course
     from grader.progress import Store
@@ -48,8 +50,8 @@ def compute(store: Store, course: Course, lang: str) -> dict[str, Any]:
         for b in buckets:
             b[0] += 1
             b[1] += ok
-    notes += [f"{i}: no longer in the course (counted in its lesson only)" for i in sorted(gone)]
-    notes += [f"unknown tag {t!r}: not in course.yaml tags" for t in sorted(unknown_tags)]
+    notes += [text(lang, "stats_gone", item=i) for i in sorted(gone)]
+    notes += [text(lang, "stats_unknown_tag", tag=t) for t in sorted(unknown_tags)]
 
     exercises: dict[str, dict[str, Any]] = {}
     for a in store.attempts():
@@ -95,24 +97,31 @@ def _pct(v: float | None) -> str:
     return "-" if v is None else f"{v:.0%}"
 
 
-def render(out: Console, data: dict[str, Any]) -> None:
+def render(out: Console, data: dict[str, Any], lang: str) -> None:
     if not data["answers"] and not data["exercises"]:
-        out.print("No answers or submissions yet. Start with: learn next", markup=False)
+        out.print(text(lang, "stats_empty"), markup=False)
     if data["answers"]:
         out.print(
-            f"Quiz answers: {data['answers']}, right: {data['correct']} ({_pct(data['accuracy'])})",
+            text(
+                lang,
+                "stats_answers",
+                answers=data["answers"],
+                right=data["correct"],
+                accuracy=_pct(data["accuracy"]),
+            ),
             markup=False,
         )
-        for title, key, rows in (
-            ("By lesson", "lesson", data["lessons"]),
-            ("By tag", "tag", data["tags"]),
+        for title, key, rows, name in (
+            ("stats_by_lesson", "lesson", data["lessons"], "lesson"),
+            ("stats_by_tag", "tag", data["tags"], "title"),
         ):
-            table = Table(title=title)
-            for col in (key, "answers", "right", "accuracy", ""):
-                table.add_column(col)
+            table = Table(title=text(lang, title))
+            for col in (f"stats_{key}", "stats_answers_col", "stats_right", "stats_accuracy"):
+                table.add_column(text(lang, col))
+            table.add_column("")
             for r in rows:
                 table.add_row(
-                    r[key],
+                    r[name],
                     str(r["answers"]),
                     str(r["correct"]),
                     _pct(r["accuracy"]),
@@ -121,16 +130,21 @@ def render(out: Console, data: dict[str, Any]) -> None:
             out.print(table)
         days = data["days"]
         out.print(
-            f"Accuracy per day ({days[0]['date']} .. {days[-1]['date']}): "
-            f"{bar([d['accuracy'] for d in days])}",
+            text(
+                lang,
+                "stats_per_day",
+                first=days[0]["date"],
+                last=days[-1]["date"],
+                bars=bar([d["accuracy"] for d in days]),
+            ),
             markup=False,
         )
     if data["exercises"]:
-        table = Table(title="Exercises")
+        table = Table(title=text(lang, "stats_exercises"))
         for col in ("exercise", "attempts", "best"):
-            table.add_column(col)
+            table.add_column(text(lang, f"stats_{col}"))
         for e in data["exercises"]:
             table.add_row(e["exercise"], str(e["attempts"]), f"{e['best']:g}/{e['max_score']:g}")
         out.print(table)
     for note in data["notes"]:
-        out.print(f"Note: {note}", markup=False)
+        out.print(text(lang, "note", note=note), markup=False)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from grader.course import course_root, load_course
-from grader.errors import ContentError, UsageError
+from grader.errors import ContentError, Problem, UsageError
+from grader.yamlsource import at
 
 
 def validate_course(course_dir: str | None, *, grade: bool = False) -> list[str]:
@@ -11,7 +12,7 @@ def validate_course(course_dir: str | None, *, grade: bool = False) -> list[str]
     try:
         root = course_root(course_dir)
     except UsageError as e:
-        return [str(e)]
+        return [Problem(e.key, **e.fields) if e.key else str(e)]
     try:
         course = load_course(root)
     except ContentError as e:
@@ -21,9 +22,8 @@ def validate_course(course_dir: str | None, *, grade: bool = False) -> list[str]
         if unit.kind == "exercise":
             ex = course.exercises[unit.ref]
             if not any(u.kind == "lesson" and u.ref == ex.lesson for u in course.units):
-                problems.append(
-                    f"exercises/{ex.id}/exercise.yaml: lesson: unknown lesson {ex.lesson!r}"
-                )
+                unknown = Problem("content_unknown_lesson", lesson=ex.lesson)
+                problems.append(at(f"exercises/{ex.id}/exercise.yaml", unknown, "lesson"))
     if grade and not problems:
         from grader.selfcheck import check_exercises
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from grader.errors import ContentError
+from grader.errors import ContentError, Problem
 
 M = TypeVar("M", bound=BaseModel)
 # libyaml's safe loader when PyYAML was built with it (10x faster), else the pure-Python one.
@@ -64,6 +64,14 @@ def _is_tag(part: str) -> bool:
     }
 
 
+def _message(err: Any) -> str:
+    """Our own validators' errors carry a catalogue key (see grader.quizzes); pydantic's own
+    messages are English."""
+    if err["type"].startswith("content_"):
+        return Problem(err["type"], **err.get("ctx", {}))
+    return _clean(err["msg"])
+
+
 def _clean(msg: str) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
@@ -76,22 +84,30 @@ def read_yaml(path: Path, display: str, with_lines: bool = True) -> tuple[Any, d
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ContentError([f"{display}: file not found"]) from None
+        raise ContentError([at(display, Problem("content_file_not_found"))]) from None
     except UnicodeDecodeError as e:
-        raise ContentError([f"{display}: not UTF-8 text ({e.reason})"]) from None
+        raise ContentError([at(display, Problem("content_not_utf8", reason=e.reason))]) from None
     try:
         data = yaml.load(text, Loader=FastLoader)  # noqa: S506 (a safe loader)
         node = yaml.compose(text, Loader=FastLoader) if with_lines else None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = f":{mark.line + 1}" if mark else ""
-        raise ContentError([f"{display}{line}: invalid YAML: {e.problem or e.context}"]) from None
+        problem = Problem("content_invalid_yaml", problem=e.problem or e.context)
+        raise ContentError([at(f"{display}{line}", problem)]) from None
     except yaml.YAMLError as e:
-        raise ContentError([f"{display}: invalid YAML: {e}"]) from None
+        raise ContentError([at(display, Problem("content_invalid_yaml", problem=e))]) from None
     lines: dict[Loc, int] = {}
     if node is not None:
         _line_map(node, (), lines)
     return data, lines
+
+
+def at(where: str, message: str, field: str = "") -> Problem:
+    """`where: field: message` (or `where: message`), in any language."""
+    if field:
+        return Problem("content_at_field", where=where, field=field, message=message)
+    return Problem("content_at", where=where, message=message)
 
 
 def locate(display: str, lines: dict[Loc, int], loc: Loc, message: str) -> str:
@@ -104,8 +120,7 @@ def locate(display: str, lines: dict[Loc, int], loc: Loc, message: str) -> str:
             break
     else:
         where = display
-    field = format_loc(loc)
-    return f"{where}: {field}: {message}" if field else f"{where}: {message}"
+    return at(where, message, format_loc(loc))
 
 
 def load_model(model: type[M], path: Path, display: str, *, schema: int = 1) -> M:
@@ -113,16 +128,12 @@ def load_model(model: type[M], path: Path, display: str, *, schema: int = 1) -> 
     data, lines = read_yaml(path, display, with_lines=False)  # line numbers only on error
     if not isinstance(data, dict):
         lines = read_yaml(path, display)[1]
-        raise ContentError([f"{display}:1: expected a mapping at the top level"])
+        raise ContentError([at(f"{display}:1", Problem("content_not_mapping"))])
     version = data.get("schema")
     if isinstance(version, int) and version > schema:
         lines = read_yaml(path, display)[1]
-        raise ContentError(
-            [
-                f"{display}:{lines.get(('schema',), 1)}: schema: version {version} is newer than "
-                f"this release understands ({schema}); upgrade learn-keras"
-            ]
-        )
+        newer = Problem("content_schema_newer", version=version, schema=schema)
+        raise ContentError([at(f"{display}:{lines.get(('schema',), 1)}", newer, "schema")])
     try:
         return model.model_validate(data)
     except ValidationError as e:
@@ -130,5 +141,5 @@ def load_model(model: type[M], path: Path, display: str, *, schema: int = 1) -> 
         problems = []
         for err in e.errors():
             loc = _data_path(data, tuple(err["loc"]))
-            problems.append(locate(display, lines, loc, _clean(err["msg"])))
+            problems.append(locate(display, lines, loc, _message(err)))
         raise ContentError(problems) from None

@@ -212,15 +212,15 @@ def test_resume_after_restart_and_reset(runner: CliRunner) -> None:
 
 def test_both_languages(runner: CliRunner) -> None:
     ja = runner.invoke(main, ["--lang", "ja", "next"])
-    assert "レッスン完了です。次へ進むには: learn next" in ja.output
+    assert "レッスン完了です。次へ進むには：learn next" in ja.output
     ja_quiz = runner.invoke(main, ["--lang", "ja", "next", "--no-interactive"]).output
-    assert "解答するには: learn answer training-basics/" in ja_quiz
+    assert "解答するには：learn answer training-basics/" in ja_quiz
     en_quiz = learn(runner, "next", "--no-interactive").output
     assert "Answer with: learn answer training-basics/" in en_quiz
     verdict = runner.invoke(
         main, ["--lang", "ja", "answer", "training-basics/validation-split", "20%"]
     ).output
-    assert verdict.startswith("正解です!")
+    assert verdict.startswith("正解です！")
 
 
 def test_lang_from_environment(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -383,9 +383,9 @@ def test_wrong_answer_names_the_right_one_and_labels_each_note(runner: CliRunner
         assert f"{label}) should also have been chosen: " in flat(out)
     assert "chosen: Correct" not in flat(out)
     ja = runner.invoke(main, ["--lang", "ja", "answer", multi["id"], right[0]]).output
-    assert ja.startswith(f"不正解です。\n正解: {' '.join(right)}\n")
-    assert f"{right[-1]}) も選ぶべきでした: " in flat(ja)
-    assert "でした: 正解です" not in flat(ja)
+    assert ja.startswith(f"不正解です。\n正解：{' '.join(right)}\n")
+    assert f"{right[-1]}）も選ぶべきでした：" in flat(ja)
+    assert "でした：正解です" not in flat(ja)
 
 
 def test_resumed_quiz_shows_the_whole_quizs_score(runner: CliRunner) -> None:
@@ -488,7 +488,35 @@ def test_sandbox_file_name_becomes_the_learners_path(tmp_path: Path) -> None:
             "Error: {tmp}/file/ws: cannot write the exercise file there (Not a directory); "
             "choose another folder with --workspace\n",
         ),
+        (
+            "cwd-read-only",
+            ["start", "regressor"],
+            "Error: {tmp}/ro/learn-workspace: cannot write the exercise file there "
+            "(Permission denied); choose another folder with --workspace\n",
+        ),
+        (
+            "cwd-deleted",
+            ["status"],
+            "Error: the current folder cannot be used (No such file or directory)\n",
+        ),
+        (
+            "home-under-a-file",
+            ["next"],
+            "Error: {tmp}/file/home/progress: cannot create the folder (Not a directory)\n",
+        ),
+        (
+            "home-is-a-file",
+            ["status", "--lang", "ja"],
+            "エラー：{home}：LEARN_HOME がフォルダではなくファイルです\n",
+        ),
+        (
+            "workspace-impossible",
+            ["start", "regressor", "--workspace", "{tmp}/file/ws", "--lang", "ja"],
+            "エラー：{tmp}/file/ws：ここには演習ファイルを書き込めません（Not a directory）。"
+            "--workspace で別のフォルダを指定してください\n",
+        ),
     ],
+    ids=lambda v: v if isinstance(v, str) and "Error" not in v and "エラー" not in v else None,
 )
 def test_file_system_refusals_are_located_errors(
     runner: CliRunner,
@@ -501,15 +529,23 @@ def test_file_system_refusals_are_located_errors(
 ) -> None:
     if setup == "home-is-a-file":
         learn_env.write_text("not a folder")
+    if setup == "home-under-a-file":
+        monkeypatch.setenv("LEARN_HOME", str(tmp_path / "file" / "home"))
     (tmp_path / "ro").mkdir()
     (tmp_path / "file").write_text("")
+    if setup.startswith("cwd-"):
+        monkeypatch.delenv("LEARN_WORKSPACE")
+        monkeypatch.chdir(tmp_path / "ro")
+    if setup == "cwd-deleted":
+        (tmp_path / "ro").rmdir()
+        (tmp_path / "ro").mkdir()  # the folder stays, the current directory is gone
     os.chmod(tmp_path / "ro", 0o500)
     args = [a.format(tmp=tmp_path) for a in args]
     try:
         result = runner.invoke(main, ["--lang", "en", *args])
     finally:
         os.chmod(tmp_path / "ro", 0o700)
-    if setup == "workspace-unwritable" and os.getuid() == 0:
+    if setup in ("workspace-unwritable", "cwd-read-only") and os.getuid() == 0:
         pytest.skip("root may write anywhere")
     assert result.output == message.format(home=learn_env, tmp=tmp_path)
     assert result.exit_code != 0
@@ -557,3 +593,26 @@ def test_next_writes_a_missing_starter_of_a_started_exercise(
     assert starter.is_file()
     kept = learn(runner, "next")
     assert f"You started this exercise; your file is {starter}" in flat(kept.output)
+
+
+def test_a_current_folder_nobody_may_write_is_a_located_error(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the read-only case above, also as root: /sys refuses a new folder to everyone."""
+    if not Path("/sys").is_dir():
+        pytest.skip("no /sys here")
+    try:
+        os.mkdir("/sys/learn-workspace")
+    except OSError as e:
+        reason = e.strerror
+    else:  # pragma: no cover (a system whose /sys takes new folders)
+        os.rmdir("/sys/learn-workspace")
+        pytest.skip("/sys is writable here")
+    monkeypatch.delenv("LEARN_WORKSPACE")
+    monkeypatch.chdir("/sys")
+    result = runner.invoke(main, ["--lang", "en", "start", "regressor"])
+    assert result.output == (
+        f"Error: /sys/learn-workspace: cannot write the exercise file there ({reason}); "
+        "choose another folder with --workspace\n"
+    )
+    assert result.exit_code == 2

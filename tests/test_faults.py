@@ -99,4 +99,7 @@ def test_newer_gradebook_schema_refused(tmp_path: Path) -> None:
     con.execute("PRAGMA user_version = 99")
     con.close()
     result = CliRunner().invoke(main, ["grade", "--export", str(tmp_path)])
-    assert result.output == f"Error: {db}: written by a newer learn-keras (schema 99)\n"
+    assert (
+        result.output
+        == f"Error: {db}: written by a newer learn-keras (schema 99); upgrade learn-keras\n"
+    )

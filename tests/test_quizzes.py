@@ -185,3 +185,14 @@ def test_content_facts_pinned_by_review() -> None:
             "sparse_categorical_crossentropy",
             "huber",
         ]
+
+
+@pytest.mark.parametrize("item", [SINGLE, MULTI, ORDER], ids=["single", "multiple", "ordering"])
+def test_every_review_round_shows_a_new_order(item) -> None:  # type: ignore[no-untyped-def]
+    repeats = []
+    for n in range(300):
+        orders = [show(item, f"l{n}", round_).order for round_ in range(8)]
+        repeats += [
+            (n, r) for r, (a, b) in enumerate(zip(orders, orders[1:], strict=False)) if a == b
+        ]
+    assert repeats == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -314,3 +315,29 @@ def test_stats_bar() -> None:
     from grader.stats import bar
 
     assert bar([0.0, 0.5, 1.0, None]) == "▁▅█ "
+
+
+CHOICE_LINE = re.compile(r"^  [A-H]\) (.+)$", re.MULTILINE)
+
+
+def test_each_review_session_shows_the_choices_in_a_new_order(
+    runner: CliRunner, learn_env: Path, course, item_ids
+) -> None:
+    target = next(i.id for i in course.quiz(LESSON, "en").items if i.type == "single")
+    store = open_store(learn_env / "progress" / "keras-training.db", Clock(T0))
+    store.clock.now = datetime.now(UTC) - timedelta(days=2)  # type: ignore[attr-defined]
+    for item_id in item_ids:
+        answer(store, item_id, item_id != target, item_ids)  # the target is the most overdue
+    orders = []
+    for _ in range(4):  # four sessions, the item due again before each
+        with store.transaction() as db:
+            db.execute(
+                "UPDATE review SET due = ? WHERE item_id = ?", ("2000-01-01T00:00:00", target)
+            )
+        out = learn(runner, "review", "--interactive", "--limit", "1", input="A\n").output
+        assert out.startswith("[1/1] ")
+        orders.append(CHOICE_LINE.findall(out))
+    store.close()
+    assert all(len(o) >= 3 for o in orders)
+    assert all(sorted(o) == sorted(orders[0]) for o in orders)  # the same choices
+    assert all(a != b for a, b in zip(orders, orders[1:], strict=False)), orders  # a new order

@@ -131,3 +131,42 @@ def test_not_a_course(tmp_path: Path) -> None:
     assert (
         result.output == f"{tmp_path}: not a course (no course.yaml)\nError: 1 problem(s) found\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            "quizzes/ja/training-basics.yaml:1: items[0].id 'other/workflow-order' must start "
+            "with 'training-basics/'\n"
+            "exercises/regressor/starter.py: file not found\n"
+            "Error: 2 problem(s) found\n",
+        ),
+        (
+            "ja",
+            "quizzes/ja/training-basics.yaml:1：items[0].id 'other/workflow-order' は "
+            "'training-basics/' で始まらなければなりません\n"
+            "exercises/regressor/starter.py：ファイルがありません\n"
+            "エラー：問題が 2 件見つかりました\n",
+        ),
+    ],
+)
+def test_problems_in_the_chosen_language(course_copy: Path, lang: str, expected: str) -> None:
+    (course_copy / "exercises/regressor/starter.py").unlink()
+    quiz = course_copy / "quizzes/ja/training-basics.yaml"
+    quiz.write_text(
+        quiz.read_text(encoding="utf-8").replace(
+            "id: training-basics/workflow-order", "id: other/workflow-order", 1
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["validate", str(course_copy), "--no-grade", "--lang", lang])
+    assert (result.output, result.exit_code) == (expected, 1)
+
+
+def test_not_a_course_in_japanese(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(tmp_path), "--lang", "ja"])
+    assert result.output == (
+        f"{tmp_path}：コースではありません（course.yaml がありません）\nエラー：問題が 1 件見つかりました\n"
+    )

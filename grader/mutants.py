@@ -38,6 +38,13 @@ LOSS_CLASSES = {
 }
 WRONG_OPTIMIZERS = {"adam": "sgd", "sgd": "adam", "rmsprop": "adam"}
 OPTIMIZER_CLASSES = {"Adam": "SGD", "SGD": "Adam", "RMSprop": "Adam"}
+# A comparison and the one a classic slip writes instead (strict and loose swapped).
+COMPARISONS: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Lt: ast.LtE,
+    ast.Gt: ast.GtE,
+    ast.GtE: ast.Gt,
+    ast.LtE: ast.Lt,
+}
 # What the function-result kind says of a function that returns other values.
 FUNCTION_RESULT = ("off by one", "the reference's gives", "match")
 OUTPUT_ACTIVATIONS = {"softmax": "sigmoid", "sigmoid": "relu", "linear": "relu"}
@@ -140,13 +147,12 @@ def _mutations(
     # A function's own logic: a strict comparison made loose (ties, equal values), a loose one
     # strict (where counting stops), a count made 0-based.
     if isinstance(node, ast.Compare) and len(node.ops) == 1:
-        swap = {ast.Lt: ast.LtE, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.LtE: ast.Lt}
-        kind = type(node.ops[0])
-        if kind in swap:
-            ops = node.ops
+        turned = COMPARISONS.get(type(node.ops[0]))
+        if turned is not None:
+            ops, op_class = node.ops, turned
 
             def loosen() -> None:
-                ops[0] = swap[kind]()
+                ops[0] = op_class()
 
             yield f"comparison {ast.unparse(node)} changed", loosen, FUNCTION_RESULT
     if (

@@ -73,7 +73,9 @@ def test_workspace_copy_is_the_default_file(runner: CliRunner) -> None:
         (
             ["nope"],
             "Error: unknown exercise 'nope' (known: compile-multiclass, fit-validation, "
-            "evaluate-predict, binary-classifier, regressor, lr-schedule)\n",
+            "evaluate-predict, fit-validation-data, checkpoint, early-stop-epoch, "
+            "binary-classifier, regressor, lr-schedule, compile-onehot, sgd-momentum, "
+            "rnn-rmsprop)\n",
         ),
     ],
 )

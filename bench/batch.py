@@ -31,61 +31,21 @@ EXERCISES = [
 FLOOR = r"""
 import os, sys, json, time
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+sys.path.insert(0, sys.argv[3])
 from pathlib import Path
-import keras
-import numpy as np
+from floor import given_model, work
 from grader.course import load_course
 from grader.datasets import generate
 course = load_course(Path(sys.argv[1]))
 jobs = json.loads(sys.argv[2])
-
-
-def given_model(spec, data):
-    if spec.given is None:
-        return None
-    ns = {}
-    path = course.exercise_dir(spec.id) / spec.given.model
-    exec(compile(path.read_text(), str(path), "exec"), ns)
-    model = ns["model"](data.x_train.shape[1:], spec.data.n_classes)
-    if spec.given.train_epochs:
-        model.fit(data.x_train, data.y_train, epochs=spec.given.train_epochs, verbose=0)
-    return model
-
-
-def work(ns, data, spec, model):
-    # What the learner's code costs by itself: each entry point called once (once per probe),
-    # a returned model trained once and asked to predict.
-    x, y = data.x_train, data.y_train
-    cut = len(x) - spec.data.n_val
-    given = {"model": model, "x": x, "y": y, "x_train": x[:cut], "y_train": y[:cut],
-             "x_val": x[cut:], "y_val": y[cut:], "x_test": data.x_test, "y_test": data.y_test,
-             "input_dim": x.shape[1], "timesteps": x.shape[1], "features": x.shape[-1],
-             "path": "/tmp/bench-floor-checkpoint.keras"}
-    for entry in spec.entry_points:
-        if entry.returns == "value" and spec.probes:
-            for probe in spec.probes:
-                ns[entry.name](*[probe.get(a, given.get(a)) for a in entry.args])
-            continue
-        out = ns[entry.name](*[given[a] for a in entry.args])
-        if entry.returns == "model":
-            out.fit(x, y, epochs=spec.data.epochs, batch_size=32, verbose=0)
-            out.predict(data.x_test, verbose=0)
-        elif entry.returns == "history":
-            model.predict(data.x_test, verbose=0)
-
-
 per_exercise = {}
 for ex, path in jobs:  # each learner's code run and its model trained once, nothing else
     spec = course.exercise(ex)
     data = generate(spec.data)
-    keras.utils.set_random_seed(spec.data.seed)
-    model = given_model(spec, data)  # the grader builds it once per exercise: not counted
-    ns = {}
+    model = given_model(course, spec, data)  # built once per exercise by the grader: not counted
     start = time.perf_counter()
-    keras.utils.set_random_seed(spec.data.seed)
     try:
-        exec(compile(Path(path).read_text(), path, "exec"), ns)
-        work(ns, data, spec, model)
+        work(path, spec, data, model)
     except Exception:
         pass  # a starter's TODO fails where it fails
     per_exercise[ex] = per_exercise.get(ex, 0.0) + time.perf_counter() - start
@@ -161,7 +121,7 @@ def main() -> None:
         floors = {}
         for name, pin in (("free", None), ("one CPU", {min(os.sched_getaffinity(0))})):
             out = subprocess.run(
-                [sys.executable, "-c", FLOOR, str(REPO), jobs],
+                [sys.executable, "-c", FLOOR, str(REPO), jobs, str(REPO / "bench")],
                 env=floor_env,
                 capture_output=True,
                 text=True,

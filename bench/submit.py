@@ -1,7 +1,7 @@
 """One `learn submit` against the physical floor, measured in the same run.
 
-Floor: a fresh `python -c` that imports keras and trains the same learner model once (same data,
-same epochs). Usage: python bench/submit.py [exercise-id] [runs]
+Floor: a fresh `python -c` that imports keras and runs the reference's code once as
+bench/floor.py does (same data, same epochs). Usage: python bench/submit.py [exercise-id] [runs]
 """
 
 from __future__ import annotations
@@ -19,19 +19,16 @@ REPO = Path(__file__).resolve().parent.parent
 FLOOR = """
 import os, sys
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-import keras
+sys.path.insert(0, sys.argv[3])
 from pathlib import Path
+from floor import given_model, work
+from grader.course import load_course
 from grader.datasets import generate
-from grader.exercises import ExerciseSpec
-from grader.yamlsource import load_model
-spec = load_model(ExerciseSpec, Path(sys.argv[1]) / "exercise.yaml", "exercise.yaml")
+course = load_course(Path(sys.argv[1]))
+spec = course.exercise(sys.argv[2])
 data = generate(spec.data)
-ns = {}
-exec((Path(sys.argv[1]) / "reference.py").read_text(), ns)
-keras.utils.set_random_seed(spec.data.seed)
-model = ns["build_model"](data.x_train.shape[1])
-model.fit(data.x_train, data.y_train, epochs=spec.data.epochs, batch_size=32, verbose=0)
-model.predict(data.x_test, verbose=0)
+model = given_model(course, spec, data)
+work(str(course.exercise_dir(spec.id) / "reference.py"), spec, data, model)
 """
 
 
@@ -66,7 +63,8 @@ def main() -> None:
             env, TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1", OMP_NUM_THREADS="1"
         )
         for _ in range(runs):
-            floor.append(timed([sys.executable, "-c", FLOOR, str(folder)], single))
+            floor_cmd = [sys.executable, "-c", FLOOR, str(REPO), exercise, str(REPO / "bench")]
+            floor.append(timed(floor_cmd, single))
             learn.append(timed(submit, env))
     f, lt = statistics.median(floor), statistics.median(learn)
     print(f"floor  fresh python: import keras + train {exercise} once: median {f:.2f} s")

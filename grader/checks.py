@@ -72,13 +72,13 @@ def call_problem(ev: Evidence, name: str, lang: str) -> str | None:
         )
     if r.import_error:
         e = r.import_error
-        where = tr(lang, f" (line {e.line})", f" ({e.line} 行目)") if e.line else ""
+        where = tr(lang, f" (line {e.line})", f" （{e.line} 行目）") if e.line else ""
         if "line" in e.message:
             where = ""  # SyntaxError messages already name the line
         return tr(
             lang,
             f"the file could not be run: {e.message}{where}",
-            f"ファイルを実行できませんでした: {e.message}{where}",
+            f"ファイルを実行できませんでした：{e.message}{where}",
         )
     info = r.calls.get(name)
     if info is None:
@@ -89,9 +89,9 @@ def call_problem(ev: Evidence, name: str, lang: str) -> str | None:
             return tr(
                 lang,
                 f"define a function named {name} (it is missing)",
-                f"{name} という名前の関数を定義してください(見つかりません)",
+                f"{name} という名前の関数を定義してください（見つかりません）",
             )
-        where = tr(lang, f" at line {e.line}", f"({e.line} 行目)") if e.line else ""
+        where = tr(lang, f" at line {e.line}", f"（{e.line} 行目）") if e.line else ""
         return tr(
             lang,
             f"{name} raised {e.message}{where}",
@@ -106,8 +106,13 @@ def call_problem(ev: Evidence, name: str, lang: str) -> str | None:
     return None
 
 
+def not_checked(lang: str) -> str:
+    """The message of a check not judged because what it needs failed (said by an earlier one)."""
+    return tr(lang, "not checked (see above)", "未確認（上記参照）")
+
+
 def fail_all(ids: list[str], first: str, lang: str) -> Verdicts:
-    later = tr(lang, "not checked (see above)", "未確認(上記参照)")
+    later = not_checked(lang)
     return {cid: (False, first if n == 0 else later) for n, cid in enumerate(ids)}
 
 
@@ -143,7 +148,7 @@ def training_check(ev: Evidence, ctx: Context) -> tuple[bool, str]:
         return False, tr(
             lang,
             f"training failed: {r.fit_error.message}",
-            f"訓練に失敗しました: {r.fit_error.message}",
+            f"訓練に失敗しました：{r.fit_error.message}",
         )
     if r and r.fit:
         losses = r.fit.history.get("loss", [])
@@ -160,11 +165,11 @@ def training_check(ev: Evidence, ctx: Context) -> tuple[bool, str]:
         return ok, tr(
             lang,
             f"held-out MAE {value:.3f} (reference {ref:.3f})",
-            f"テストデータの MAE {value:.3f}(模範解答 {ref:.3f})",
+            f"テストデータの MAE {value:.3f}（模範解答 {ref:.3f}）",
         )
     ok = value >= ref - ctx.tolerance
     return ok, tr(
         lang,
         f"held-out accuracy {value:.3f} (reference {ref:.3f})",
-        f"テストデータの正解率 {value:.3f}(模範解答 {ref:.3f})",
+        f"テストデータの正解率 {value:.3f}（模範解答 {ref:.3f}）",
     )

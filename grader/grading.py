@@ -132,13 +132,13 @@ def failure_reason(run: RunResult, lang: str) -> str | None:
         return tr(
             lang,
             f"stopped: {run.reason} (an endless loop, or training far too long?)",
-            f"停止しました: {run.reason}(無限ループか、訓練が長すぎませんか?)",
+            f"停止しました：{run.reason}（無限ループか、訓練が長すぎませんか？）",
         )
     if run.status == "memory":
         return tr(
             lang,
             f"stopped: {run.reason} (an array or layer far too large?)",
-            f"停止しました: メモリ制限を超えました({run.reason})。配列や層が大きすぎませんか?",
+            f"停止しました：メモリ制限を超えました（{run.reason}）。配列や層が大きすぎませんか？",
         )
     if run.status != "ok":
         # Hardening (hostile suite): name the error that ended it, e.g. a disk the code filled.
@@ -147,7 +147,7 @@ def failure_reason(run: RunResult, lang: str) -> str | None:
         return tr(
             lang,
             f"the process crashed: {run.reason}{why}",
-            f"プロセスが異常終了しました: {run.reason}{why}",
+            f"プロセスが異常終了しました：{run.reason}{why}",
         )
     return None
 
@@ -179,7 +179,7 @@ def unjudged(
     reason = tr(
         lang,
         f"the grader could not judge this submission: {detail}",
-        f"採点プログラムがこの提出を判定できませんでした: {detail}",
+        f"採点プログラムがこの提出を判定できませんでした：{detail}",
     )
     checks = [
         CheckResult(c.id, c.title.get(lang), 0.0, float(c.points), False, reason)
@@ -337,7 +337,7 @@ class Grader:
                         "the process ended before reporting: does the code call sys.exit() "
                         "or os._exit(), or kill its parent?",
                         "結果を返す前にプロセスが終了しました。"
-                        "sys.exit() や os._exit() を呼んでいませんか?",
+                        "sys.exit() や os._exit() を呼んでいませんか？",
                     )
                 )
                 return ev, run
@@ -593,7 +593,7 @@ def _adopt_training(ev: Evidence, trains: bool, lang: str) -> None:
         ev.failure = tr(
             lang,
             f"model.fit failed when the grader ran your call: {failed[0]}",
-            f"採点プログラムがあなたの model.fit の呼び出しを実行すると失敗しました: {failed[0]}",
+            f"採点プログラムがあなたの model.fit の呼び出しを実行すると失敗しました：{failed[0]}",
         )
 
 
@@ -629,7 +629,7 @@ def _distrust(ev: Evidence, lang: str) -> None:
         ev.failure = tr(
             lang,
             f"a model of your own class could not be checked: {why}",
-            f"独自クラスのモデルを確認できませんでした: {why}",
+            f"独自クラスのモデルを確認できませんでした：{why}",
         )
         return
     if err is None and r.compile_mismatch:
@@ -640,7 +640,7 @@ def _distrust(ev: Evidence, lang: str) -> None:
     ev.failure = tr(
         lang,
         f"the model could not be checked: it was not handed back as a loadable file ({detail})",
-        f"モデルを確認できませんでした。読み込めるファイルとして返されていません({detail})",
+        f"モデルを確認できませんでした。読み込めるファイルとして返されていません（{detail}）",
     )
 
 
@@ -665,7 +665,7 @@ def _mismatch_message(m: dict[str, str], lang: str) -> str:
     return tr(
         lang,
         f"the model could not be checked: its compile settings cannot be read ({said})",
-        f"モデルを確認できませんでした。compile 設定を読み取れません({said})",
+        f"モデルを確認できませんでした。compile 設定を読み取れません（{said}）",
     )
 
 

@@ -44,26 +44,26 @@ LOSS_NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("onehot", "mse"): (
         "mse is a regression loss; classification needs a cross-entropy: use {use}",
-        "mse は回帰用の損失です。分類には交差エントロピー({use})を使います",
+        "mse は回帰用の損失です。分類には交差エントロピー（{use}）を使います",
     ),
     ("onehot", "binary_crossentropy"): (
         "binary_crossentropy is for two classes (one sigmoid unit); with {n} classes and one-hot "
         "labels use {use}",
-        "binary_crossentropy は 2 クラス(sigmoid 1 ユニット)用です。{n} クラスの one-hot ラベルには "
+        "binary_crossentropy は 2 クラス（sigmoid 1 ユニット）用です。{n} クラスの one-hot ラベルには "
         "{use} を使います",
     ),
     ("classes", "mse"): (
         "mse is a regression loss; classification needs a cross-entropy: use {use}",
-        "mse は回帰用の損失です。分類には交差エントロピー({use})を使います",
+        "mse は回帰用の損失です。分類には交差エントロピー（{use}）を使います",
     ),
     ("classes", "mae"): (
         "mae is a regression loss; classification needs a cross-entropy: use {use}",
-        "mae は回帰用の損失です。分類には交差エントロピー({use})を使います",
+        "mae は回帰用の損失です。分類には交差エントロピー（{use}）を使います",
     ),
     ("classes", "binary_crossentropy"): (
         "binary_crossentropy is for two classes (one sigmoid unit); with {n} classes and integer "
         "labels use {use}",
-        "binary_crossentropy は 2 クラス(sigmoid 1 ユニット)用です。{n} クラスの整数ラベルには "
+        "binary_crossentropy は 2 クラス（sigmoid 1 ユニット）用です。{n} クラスの整数ラベルには "
         "{use} を使います",
     ),
     ("binary", "sparse_categorical_crossentropy"): (
@@ -119,7 +119,7 @@ METRIC_NOTES: dict[tuple[str, str], tuple[str, str]] = {
         "sparse_categorical_accuracy expects integer labels, but these labels are one-hot: use "
         "'accuracy' (Keras picks categorical_accuracy for this loss)",
         "sparse_categorical_accuracy は整数ラベル用ですが、ラベルは one-hot です。"
-        "'accuracy' を使ってください(この損失なら Keras が categorical_accuracy を選びます)",
+        "'accuracy' を使ってください（この損失なら Keras が categorical_accuracy を選びます）",
     ),
     ("classes", "categorical_accuracy"): (
         "categorical_accuracy compares one-hot labels; with integer labels use 'accuracy'",
@@ -180,7 +180,7 @@ def value_note(
             lang,
             f"returned the probabilities (one row of {got.shape[1]} per sample) instead of "
             "labels: take np.argmax(probs, axis=-1)",
-            f"ラベルではなく確率(1 行 {got.shape[1]} 個)を返しています。"
+            f"ラベルではなく確率（1 行 {got.shape[1]} 個）を返しています。"
             "np.argmax(probs, axis=-1) を使ってください",
         )
     if want.ndim == 1 and want.size > n_classes and got.shape == (n_classes,) and labels:
@@ -188,7 +188,7 @@ def value_note(
             lang,
             f"returned {n_classes} values instead of one per row: argmax was taken over axis 0 "
             "(the samples); use axis=-1",
-            f"各行に 1 つではなく {n_classes} 個の値を返しています。argmax を axis=0(サンプル方向)で"
+            f"各行に 1 つではなく {n_classes} 個の値を返しています。argmax を axis=0（サンプル方向）で"
             "取っています。axis=-1 を使ってください",
         )
     flat_got, flat_want = got.reshape(-1), want.reshape(-1)

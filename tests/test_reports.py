@@ -9,7 +9,7 @@ import pytest
 from grader.gradebook import Gradebook, Row
 from grader.reports import export
 
-SKIPPED = {"en": "not checked (see above)", "ja": "未確認(上記参照)"}
+SKIPPED = {"en": "not checked (see above)", "ja": "未確認（上記参照）"}
 
 
 def check(cid: str, passed: bool, message: str = "") -> dict[str, object]:

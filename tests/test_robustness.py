@@ -123,7 +123,7 @@ def _ok_run() -> RunResult:
         (
             "ja",
             "judge",
-            "採点プログラムがこの提出を判定できませんでした: KeyError: 'forged'",
+            "採点プログラムがこの提出を判定できませんでした：KeyError: 'forged'",
         ),
     ],
 )

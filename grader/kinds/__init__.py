@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from grader.checks import Context, Evidence, Verdicts, tr
+from grader.checks import Context, Evidence, Verdicts, not_checked
 from grader.exercises import CheckParams, CheckSpec
 from grader.kinds import fit, functions, model, optimizer
 
@@ -61,7 +61,7 @@ KINDS: dict[str, Kind] = {
 def judge(checks: list[CheckSpec], ev: Evidence, ctx: Context) -> Verdicts:
     """{check id: (passed, message)} for every check, in the exercise's order."""
     shown: set[str] = set()
-    later = tr(ctx.lang, "not checked (see above)", "未確認(上記参照)")
+    later = not_checked(ctx.lang)
     out: Verdicts = {}
     for check in checks:
         results: list[Verdict] = []

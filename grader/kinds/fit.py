@@ -110,7 +110,7 @@ def checkpoint(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
         return False, tr(
             lang,
             "the checkpoint file could not be checked against val_loss (no validation data?)",
-            "チェックポイントのファイルを val_loss と照らし合わせられません(検証データがありません)",
+            "チェックポイントのファイルを val_loss と照らし合わせられません（検証データがありません）",
         )
     keeps_best = ref_best is not None and ref_saved is not None and _at(ref_saved, ref_best)
     if keeps_best and not _at(saved, best):
@@ -119,12 +119,12 @@ def checkpoint(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
             f"the checkpoint file holds a model with val_loss {saved:.4f}, not the best epoch's "
             f"{best:.4f}: with save_best_only=True (monitor val_loss) the file keeps the best",
             f"チェックポイントのファイルのモデルは val_loss {saved:.4f} で、最良のエポックの "
-            f"{best:.4f} ではありません。save_best_only=True(val_loss を監視)なら最良のものが残ります",
+            f"{best:.4f} ではありません。save_best_only=True（val_loss を監視）なら最良のものが残ります",
         )
     return True, tr(
         lang,
         f"the checkpoint file holds the best epoch's model (val_loss {saved:.4f})",
-        f"チェックポイントのファイルは最良のエポックのモデルです(val_loss {saved:.4f})",
+        f"チェックポイントのファイルは最良のエポックのモデルです（val_loss {saved:.4f}）",
     )
 
 
@@ -140,7 +140,7 @@ def _returns_history(info: Any, n_runs: int, lang: str) -> tuple[bool, str]:
     return False, tr(
         lang,
         f"train must return the History object that model.fit returns, got {info.returned}",
-        f"train は model.fit が返す History オブジェクトを返す必要があります({info.returned} が返りました)",
+        f"train は model.fit が返す History オブジェクトを返す必要があります（{info.returned} が返りました）",
     )
 
 
@@ -159,7 +159,7 @@ def _fit_options(run: FitRun, ref: FitRun, keys: list[str], lang: str) -> tuple[
             tr(
                 lang,
                 f"{shown} (wanted {want['batch_size']} and {want['epochs']})",
-                f"{shown}(期待値は {want['batch_size']} と {want['epochs']})",
+                f"{shown}（期待値は {want['batch_size']} と {want['epochs']}）",
             )
         )
     for k in wrong:
@@ -187,7 +187,7 @@ def _validation_verdict(run: FitRun, ref: FitRun, lang: str) -> tuple[bool, str]
         fix = tr(
             lang,
             "validate on the validation rows you are given: validation_data=(x_val, y_val)",
-            "渡された検証用データで検証してください: validation_data=(x_val, y_val)",
+            "渡された検証用データで検証してください：validation_data=(x_val, y_val)",
         )
     if v is None or v.kind == "none":
         return False, tr(lang, f"no validation data: {fix}", f"検証データがありません。{fix}")
@@ -217,7 +217,7 @@ def _validation_verdict(run: FitRun, ref: FitRun, lang: str) -> tuple[bool, str]
         return ok, tr(
             lang,
             f"validation_data: {v.rows} rows" + ("" if ok else f" (wanted {w.rows}); {fix}"),
-            f"validation_data: {v.rows} 行" + ("" if ok else f"(期待値 {w.rows} 行)。{fix}"),
+            f"validation_data: {v.rows} 行" + ("" if ok else f"（期待値 {w.rows} 行）。{fix}"),
         )
     ok = abs(v.share - w.share) < (1e-6 if v.kind == "split" else 0.01)
     return ok, tr(
@@ -238,7 +238,7 @@ def _callback_difference(key: str, got: Any, want: Any, lang: str) -> str:
         return tr(
             lang,
             "restore_best_weights is not True: the model keeps the last, worse weights",
-            "restore_best_weights が True ではありません。最後の(悪化した)重みが残ります",
+            "restore_best_weights が True ではありません。最後の（悪化した）重みが残ります",
         )
     return tr(
         lang,
@@ -345,7 +345,7 @@ def _stops_and_restores(ev: Evidence, ctx: Context, run: FitRun, ref: FitRun) ->
             f"stopped after {ran} epochs, but the final weights "
             f"give val_loss {now:.4f}, not the best {best:.4f}: weights not restored",
             f"{ran} エポックで停止しましたが、最終的な重みの val_loss は "
-            f"{now:.4f} で、最良の {best:.4f} ではありません(重みが復元されていません)",
+            f"{now:.4f} で、最良の {best:.4f} ではありません（重みが復元されていません）",
         )
     learned, why = training_check(ev, ctx)
     if not learned:
@@ -353,5 +353,5 @@ def _stops_and_restores(ev: Evidence, ctx: Context, run: FitRun, ref: FitRun) ->
     return True, tr(
         lang,
         f"stopped after {ran} epochs with the best weights (val_loss {best:.4f}); {why}",
-        f"{ran} エポックで停止し、最良の重み(val_loss {best:.4f})に戻しています。{why}",
+        f"{ran} エポックで停止し、最良の重み（val_loss {best:.4f}）に戻しています。{why}",
     )

@@ -47,7 +47,7 @@ def result(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
         if w is None:
             continue
         where = (
-            tr(lang, f" for {_probe(ctx, i)}", f"({_probe(ctx, i)} のとき)")
+            tr(lang, f" for {_probe(ctx, i)}", f"（{_probe(ctx, i)} のとき）")
             if ctx.spec.probes
             else ""
         )
@@ -87,7 +87,7 @@ def result(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
         return True, tr(
             lang,
             f"{name} returns what the reference returns" + (f" on all {n} probes" if n > 1 else ""),
-            f"{name} は模範解答と同じ値を返しています" + (f"(全 {n} 件)" if n > 1 else ""),
+            f"{name} は模範解答と同じ値を返しています" + (f"（全 {n} 件）" if n > 1 else ""),
         )
     shifted = _shift(got, want)
     if shifted is not None and len(want) > 2:
@@ -95,13 +95,13 @@ def result(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
             lang,
             f"{name} is off by one on every probe ({shifted:+d}): check whether counting "
             "starts at 0 or 1, and where it stops",
-            f"{name} がすべての入力で 1 ずれています({shifted:+d})。数え始めが 0 か 1 か、"
+            f"{name} がすべての入力で 1 ずれています（{shifted:+d}）。数え始めが 0 か 1 か、"
             "どこで数え終わるかを確認してください",
         )
     first = differ[0][1]
     more = len(differ) - 1
     if more:
-        first += tr(lang, f" (and {more} more)", f"(ほかに {more} 件)")
+        first += tr(lang, f" (and {more} more)", f"（ほかに {more} 件）")
     return False, first
 
 

@@ -40,7 +40,7 @@ def _model_problem(ev: Evidence, entry: str, lang: str) -> str | None:
             lang,
             "the model uses code that cannot be loaded safely (e.g. a Lambda "
             "layer); use built-in layers",
-            "安全に読み込めないコード(Lambda 層など)を含むモデルです。組み込みの層を使ってください",
+            "安全に読み込めないコード（Lambda 層など）を含むモデルです。組み込みの層を使ってください",
         )
     if problem:
         return problem
@@ -106,7 +106,7 @@ def output(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
             return False, tr(
                 lang,
                 f"{note[0]}: use no activation (linear) on the output",
-                f"{note[1]}。出力層には活性化関数を付けないで(linear)ください",
+                f"{note[1]}。出力層には活性化関数を付けないで（linear）ください",
             )
         if note is not None:
             return False, tr(
@@ -119,7 +119,7 @@ def output(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
             f"the output activation is {act}; this task needs {' or '.join(want_acts)}",
             f"出力層の活性化関数が {act} です。この課題では {' か '.join(want_acts)} が必要です",
         )
-    return True, tr(lang, f"output: {units} unit(s), {act}", f"出力層: {units} ユニット, {act}")
+    return True, tr(lang, f"output: {units} unit(s), {act}", f"出力層：{units} ユニット, {act}")
 
 
 def metrics(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
@@ -147,7 +147,7 @@ def metrics(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
     return False, tr(
         ctx.lang,
         f"add the {want} metric: metrics=[{want!r}]",
-        f"評価指標 {want} を追加してください: metrics=[{want!r}]",
+        f"評価指標 {want} を追加してください：metrics=[{want!r}]",
     )
 
 

@@ -57,7 +57,7 @@ def needs(ev: Evidence, ctx: Context, params: CheckParams) -> str | None:
             lang,
             f"the learning-rate schedule of your own class {r.own_schedule} could not be "
             f"checked: {r.save_errors['schedule_sm']}",
-            f"独自クラスの学習率スケジュール {r.own_schedule} を確認できませんでした: "
+            f"独自クラスの学習率スケジュール {r.own_schedule} を確認できませんでした："
             f"{r.save_errors['schedule_sm']}",
         )
     returned = r.calls[entry.name].returned
@@ -76,7 +76,7 @@ def needs(ev: Evidence, ctx: Context, params: CheckParams) -> str | None:
         return tr(
             lang,
             f"the optimizer's learning rate could not be computed: {why}",
-            f"オプティマイザの学習率を計算できませんでした: {why}",
+            f"オプティマイザの学習率を計算できませんでした：{why}",
         )
     return None
 
@@ -196,13 +196,13 @@ def learning_rate(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
         msg = tr(
             lang,
             f"lr at step {at[show]} is {shown} x the initial rate (wanted {w:.4g})",
-            f"ステップ {at[show]} の学習率は初期値の {shown} 倍です(期待値 {w:.4g})",
+            f"ステップ {at[show]} の学習率は初期値の {shown} 倍です（期待値 {w:.4g}）",
         )
     else:
         msg = tr(
             lang,
             f"lr at step {at[show]}: {shown} (wanted {w:g})",
-            f"ステップ {at[show]} の学習率: {shown}(期待値 {w:g})",
+            f"ステップ {at[show]} の学習率：{shown}（期待値 {w:g}）",
         )
     if not off:
         return True, msg

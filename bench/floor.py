@@ -12,6 +12,7 @@ import keras
 from grader.course import Course
 from grader.datasets import Split
 from grader.exercises import ExerciseSpec
+from grader.jobs.harness import arguments
 
 
 def given_model(course: Course, spec: ExerciseSpec, data: Split) -> Any:
@@ -33,22 +34,7 @@ def work(source_path: str, spec: ExerciseSpec, data: Split, model: Any) -> None:
     keras.utils.set_random_seed(spec.data.seed)
     exec(compile(Path(source_path).read_text(), source_path, "exec"), ns)  # noqa: S102
     x, y = data.x_train, data.y_train
-    cut = len(x) - spec.data.n_val
-    given = {
-        "model": model,
-        "x": x,
-        "y": y,
-        "x_train": x[:cut],
-        "y_train": y[:cut],
-        "x_val": x[cut:],
-        "y_val": y[cut:],
-        "x_test": data.x_test,
-        "y_test": data.y_test,
-        "input_dim": x.shape[1],
-        "timesteps": x.shape[1],
-        "features": x.shape[-1],
-        "path": "/tmp/bench-floor-checkpoint.keras",
-    }
+    given = arguments(x, y, spec.data.n_val, data.x_test) | {"model": model, "y_test": data.y_test}
     for entry in spec.entry_points:
         if entry.returns == "value" and spec.probes:
             for probe in spec.probes:

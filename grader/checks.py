@@ -1,7 +1,7 @@
 """What the check kinds share: the evidence, the context, and the held-out comparison.
 
-A recipe returns {check id: (passed, message)}; messages name the actual mistake, in the learner's
-language. Nothing here runs learner code or imports Keras.
+Each check kind (grader/kinds/) returns (passed, message); messages name the actual mistake, in
+the learner's language. Nothing here runs learner code or imports Keras.
 """
 
 from __future__ import annotations

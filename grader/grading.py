@@ -313,8 +313,9 @@ class Grader:
             np.save(run_dir / "x_test.npy", data.x_test)
             if "y_test" in args:  # e.g. test_scores(model, x, y) evaluates on the held-out rows
                 np.save(run_dir / "y_test.npy", data.y_test)
-            if spec.given is not None:
-                shutil.copyfile(self.given_model(spec), run_dir / "given.keras")
+            given = self.given_model(spec) if spec.given is not None else None
+            if given is not None:
+                shutil.copyfile(given, run_dir / "given.keras")
             run = self.sandbox.run(
                 "grader.jobs.harness:run_learner",
                 run_dir,
@@ -358,8 +359,8 @@ class Grader:
             np.save(insp_dir / "x_train.npy", data.x_train)
             np.save(insp_dir / "y_train.npy", data.y_train)
             if spec.entry("history") is not None:
-                assert spec.given is not None  # the validator holds: a model is given
-                shutil.copyfile(self.given_model(spec), insp_dir / "given.keras")
+                assert given is not None  # the validator holds: a model is given
+                shutil.copyfile(given, insp_dir / "given.keras")
                 _hand_over_fit_calls(report, out, insp_dir)
             ev.values = {
                 name: [
@@ -397,9 +398,8 @@ class Grader:
                 (ex_dir / "exercise.yaml").read_bytes(),
                 (ex_dir / "reference.py").read_bytes(),
             ]
-            spec_given = self.course.exercise(spec.id).given
-            if spec_given is not None:
-                parts.append((ex_dir / spec_given.model).read_bytes())
+            if spec.given is not None:
+                parts.append((ex_dir / spec.given.model).read_bytes())
             parts.append(self._code)
             parts.append(hashlib.sha256(self.secret).digest())  # the held-out rows depend on it
             digest = hashlib.sha256(b"".join(parts) + _versions().encode()).hexdigest()

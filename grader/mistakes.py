@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.checks import tr
+
 # Integer class ids 0..n-1 ("classes"), one-hot rows ("onehot"), two classes as 0/1 ("binary"),
 # or real values.
 LABEL_KINDS = ("classes", "onehot", "binary", "continuous")
@@ -153,10 +155,6 @@ def activation_note(kind: str, chosen: str, lang: str) -> tuple[str, str] | None
     return None if note is None else note
 
 
-def _tr(lang: str, en: str, ja: str) -> str:
-    return ja if lang == "ja" else en
-
-
 def _close(a: np.ndarray, b: np.ndarray, tol: float) -> bool:
     a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
     return bool(np.all(np.isfinite(a)) and np.allclose(a, b, rtol=tol, atol=tol))
@@ -176,7 +174,7 @@ def value_note(
     if got.shape == want.shape and _close(got, want, tol):
         return None
     if want.ndim == 1 and got.ndim == 2 and got.shape[0] == want.shape[0] and labels:
-        return _tr(
+        return tr(
             lang,
             f"returned the probabilities (one row of {got.shape[1]} per sample) instead of "
             "labels: take np.argmax(probs, axis=-1)",
@@ -184,7 +182,7 @@ def value_note(
             "np.argmax(probs, axis=-1) を使ってください",
         )
     if want.ndim == 1 and want.size > n_classes and got.shape == (n_classes,) and labels:
-        return _tr(
+        return tr(
             lang,
             f"returned {n_classes} values instead of one per row: argmax was taken over axis 0 "
             "(the samples); use axis=-1",
@@ -193,14 +191,14 @@ def value_note(
         )
     flat_got, flat_want = got.reshape(-1), want.reshape(-1)
     if flat_got.size != flat_want.size:
-        return _tr(
+        return tr(
             lang,
             f"returned {flat_got.size} value(s); it must return {_words(flat_want.size)}, "
             "as the reference does",
             f"{flat_got.size} 個の値を返しています。模範解答と同じく {flat_want.size} 個の値を返してください",
         )
     if labels and flat_got.dtype.kind == "f" and not np.all(np.equal(np.mod(flat_got, 1), 0)):
-        return _tr(
+        return tr(
             lang,
             "returned fractions, not class numbers",
             "クラス番号ではなく小数を返しています",
@@ -210,21 +208,21 @@ def value_note(
         and _close(flat_got[::-1], flat_want, tol)
         and not _close(flat_want[::-1], flat_want, tol)
     ):
-        return _tr(
+        return tr(
             lang,
             "the values are swapped: return them in the reference's order",
             "値の順序が逆です。正しい順序で返してください",
         )
     if labels and flat_want.size > 3:
         agree = float(np.mean(flat_got.astype("int64") == flat_want.astype("int64")))
-        return _tr(
+        return tr(
             lang,
             f"{agree:.0%} of the values match what the reference computes",
             f"模範解答の値と一致するのは {agree:.0%} です",
         )
     shown = ", ".join(f"{v:.4g}" for v in flat_got[:5])
     wanted = ", ".join(f"{v:.4g}" for v in flat_want[:5])
-    return _tr(
+    return tr(
         lang,
         f"returned ({shown}); the reference's gives ({wanted})",
         f"({shown}) が返りました。模範解答では ({wanted}) です",

@@ -594,14 +594,16 @@ def _returned_optimizer(job: _Learner, name: str, args: list[Any]) -> None:
     # handed back as the graph its __call__ traces to (TensorFlow operations, no Python), which
     # the inspector runs at the steps it chooses (a schedule judged by what it computes).
     inner = getattr(opt, "_learning_rate", None)
+    own = False
     if isinstance(inner, keras.optimizers.schedules.LearningRateSchedule):
         _unshadow(inner)
-        if type(inner) not in _SCHEDULES:
+        own = type(inner) not in _SCHEDULES
+        if own:
             job.report["own_schedule"] = type(inner).__name__[:100]
             _export_schedule(job, inner)
     if type(opt) in _OPTIMIZERS:
         kind = "optimizer"
-        config = _optimizer_config(opt)
+        config = _optimizer_config(opt, own)
     elif type(opt) in _SCHEDULES:
         kind = "schedule"
         config = keras.optimizers.schedules.serialize(opt)
@@ -613,13 +615,10 @@ def _returned_optimizer(job: _Learner, name: str, args: list[Any]) -> None:
         _write("object.json", config)
 
 
-def _optimizer_config(opt: Any) -> dict[str, Any]:
+def _optimizer_config(opt: Any, own_schedule: bool) -> dict[str, Any]:
     """Keras' serialization of the optimizer; a schedule of the learner's own class is replaced by
     a placeholder (its behaviour is in the exported graph, never in its config)."""
-    inner = getattr(opt, "_learning_rate", None)
-    if isinstance(inner, keras.optimizers.schedules.LearningRateSchedule) and (
-        type(inner) not in _SCHEDULES
-    ):
+    if own_schedule:
         config = opt.get_config()
         config["learning_rate"] = 0.0  # a stand-in: the exported graph is the schedule
         return dict(keras.optimizers.serialize(type(opt).from_config(config)))
@@ -683,24 +682,29 @@ def _describe_value(value: Any, file: str) -> dict[str, Any]:
         return {"kind": "other", "type": type(value).__name__[:100], "error": str(e)[:300]}
 
 
-def run_entry_points(job: _Learner) -> None:
-    """Call each entry point with the arguments it names (grader/exercises.py ARGUMENTS)."""
-    x, y = _load("x_train.npy"), _load("y_train.npy")
-    n_val = int(job.p.get("n_val") or 0)
+def arguments(x: Any, y: Any, n_val: int, x_test: Any) -> dict[str, Any]:
+    """The values an entry point may ask for by name (grader/exercises.py ARGUMENTS), but the
+    model and the held-out labels, which not every exercise hands over."""
     cut = len(x) - n_val
-    given: dict[str, Any] = {
+    return {
         "x": x,
         "y": y,
         "x_train": x[:cut],
         "y_train": y[:cut],
         "x_val": x[cut:],
         "y_val": y[cut:],
-        "x_test": _load("x_test.npy"),
+        "x_test": x_test,
         "input_dim": int(x.shape[1]),
         "timesteps": int(x.shape[1]),
         "features": int(x.shape[-1]),
         "path": CHECKPOINT_PATH,
     }
+
+
+def run_entry_points(job: _Learner) -> None:
+    """Call each entry point with the arguments it names (grader/exercises.py ARGUMENTS)."""
+    x, y = _load("x_train.npy"), _load("y_train.npy")
+    given = arguments(x, y, int(job.p.get("n_val") or 0), _load("x_test.npy"))
     if Path("y_test.npy").is_file():
         given["y_test"] = _load("y_test.npy")
     entries = job.p["entry_points"]

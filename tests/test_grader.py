@@ -211,16 +211,8 @@ ROWS = [
     ("fit-validation-data", "ok_keywords.py", OK, None),
     ("fit-validation-data", "ok_positional.py", OK, None),
     ("fit-validation-data", "ok_model_history.py", OK, None),
-    pytest.param(
-        "fit-validation-data",
-        "ok_options_dict.py",
-        OK,
-        None,
-        id="fit-validation-data/ok_options_dict.py",
-        marks=pytest.mark.xfail(
-            strict=True, reason="known limit: the History is empty inside train (placeholder)"
-        ),
-    ),
+    ("fit-validation-data", "ok_options_dict.py", OK, None),
+    ("fit-validation-data", "ok_best_epoch_from_history.py", OK, None),
     ("fit-validation-data", "ok_tf_keras_logger.py", OK, None),
     ("fit-validation-data", "ok_steps_in_variables.py", OK, None),
     ("fit-validation-data", "bad_validation_split.py", BAD, "validation_data"),

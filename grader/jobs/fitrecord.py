@@ -1,10 +1,20 @@
 """The learner's `model.fit` calls, recorded as data (runs in the learner's job, in the sandbox).
 
-Nothing is trained in the learner's process: each call is described (its options, its callbacks
-and the arrays passed) and answered with an untrained placeholder `History`. The inspector
-(grader/jobs/inspector.py, no learner code) runs the described calls on the grader's own starting
-model; that training is the only one, and the only one judged. A description is frozen to JSON
-text the moment the call is made, so changing a callback or an array afterwards changes nothing.
+Each call is described (its options, its callbacks and the arrays passed) and answered with a
+`RecordedHistory`. The inspector (grader/jobs/inspector.py, no learner code) runs the described
+calls on the grader's own starting model; that training is the only one judged. A description is
+frozen to JSON text the moment the call is made, so changing a callback or an array afterwards
+changes nothing.
+
+Nothing is trained in the learner's process unless its code looks inside a History (its
+`history`, `epoch`, `params` or `model`): the first such read runs every recorded call not yet run
+for real here, in the order they were made, on the model handed over (seeded as the inspector
+seeds its run, with the arrays as they were at the call), and fills each call's History. Code
+that reads the values, branches on them or calls fit again then sees what Keras would show; the
+calls it makes afterwards are recorded like the first. Nothing from this run is judged: the model
+it trains, the History it fills and whatever the code does with them stay in the learner's
+process. Once the entry point has returned, a read no longer trains (the harness never runs
+learner callbacks).
 """
 
 from __future__ import annotations
@@ -103,9 +113,16 @@ def _callback_info(cb: Any, unsupported: list[str]) -> dict[str, Any]:
 _FIT_PARAMS = list(inspect.signature(keras.Model.fit).parameters)[1:]  # after self
 
 
-def describe_fit(args: tuple[Any, ...], kw: dict[str, Any], index: int, budget: list[int]) -> str:
+def describe_fit(
+    args: tuple[Any, ...],
+    kw: dict[str, Any],
+    index: int,
+    budget: list[int],
+    kept: dict[str, np.ndarray] | None = None,
+) -> str:
     """What one model.fit call asked for, as JSON text; its arrays are saved as
-    out/fit_<index>_<name>.npy. `budget` holds the bytes of arrays still allowed."""
+    out/fit_<index>_<name>.npy (and copied into `kept`, for a run in the learner's process).
+    `budget` holds the bytes of arrays still allowed."""
     bound = dict(zip(_FIT_PARAMS, args, strict=False)) | kw
     unsupported = [k for k in bound if k not in _FIT_PARAMS]
     options: dict[str, Any] = {}
@@ -148,6 +165,8 @@ def describe_fit(args: tuple[Any, ...], kw: dict[str, Any], index: int, budget: 
             budget[0] -= arr.nbytes
             np.save(OUT / f"fit_{index}_{name}.npy", arr, allow_pickle=False)
             saved.append(name)
+            if kept is not None:
+                kept[name] = arr.copy()
         except Exception:  # noqa: BLE001 (a dataset, a generator, objects, too large)
             unsupported.append(f"{name} (not a plain array within the size limit)")
     record = {"options": options, "callbacks": callbacks, "arrays": saved}
@@ -155,9 +174,71 @@ def describe_fit(args: tuple[Any, ...], kw: dict[str, Any], index: int, budget: 
     return json.dumps(record)
 
 
-def placeholder_history(model: Any) -> Any:
-    """What a recorded fit call returns: a History of no epochs (nothing trained here)."""
-    history = keras.callbacks.History()
-    history.set_model(model)
-    history.history, history.epoch, history.params = {}, [], {}
-    return history
+def fit_arguments(
+    args: tuple[Any, ...], kw: dict[str, Any], kept: dict[str, np.ndarray]
+) -> dict[str, Any]:
+    """A fit call's arguments by name, its arrays replaced by the copies made at the call."""
+    bound = dict(zip(_FIT_PARAMS, args, strict=False)) | kw
+    for name in ("x", "y", "sample_weight"):
+        if name in kept:
+            bound[name] = kept[name]
+    if "vx" in kept and "vy" in kept:
+        bound["validation_data"] = (kept["vx"], kept["vy"])
+    return bound
+
+
+class Replay:
+    """The recorded calls not yet run in the learner's process; `run` trains them, in order."""
+
+    def __init__(self, run_fit: Any) -> None:
+        self.run_fit = run_fit  # (arguments by name) -> Keras' own History of the real run
+        self.pending: list[tuple[RecordedHistory, dict[str, Any]]] = []
+        self.open, self.running = True, False
+
+    def run(self) -> None:
+        if not self.open or self.running:  # after the entry point, or read during the run
+            return
+        self.running = True
+        try:
+            while self.pending and self.open:  # a callback's own fit call joins the queue
+                history, bound = self.pending.pop(0)
+                history._fill(self.run_fit(bound))
+        finally:
+            self.running = False
+
+    def close(self) -> None:
+        self.open = False
+        self.pending.clear()
+
+
+class RecordedHistory(keras.callbacks.History):
+    """What a recorded fit call returns: a Keras History, empty until its contents are read in
+    the entry point; that read runs the recorded calls for real (`Replay`) and fills it."""
+
+    def __init__(self, model: Any, replay: Replay) -> None:
+        vars(self)["_contents"] = {"history": {}, "epoch": [], "params": {}}
+        vars(self)["_replay"] = replay
+        super().__init__()
+        self.params = {}
+        self.set_model(model)
+
+    def _read(self, name: str) -> Any:
+        vars(self)["_replay"].run()
+        return vars(self)["_contents"][name]
+
+    def _fill(self, real: Any) -> None:
+        contents = vars(self)["_contents"]
+        contents["history"], contents["epoch"] = real.history, real.epoch
+        contents["params"] = real.params
+
+    def _write(self, name: str, value: Any) -> None:
+        vars(self)["_contents"][name] = value
+
+    history = property(lambda self: self._read("history"), lambda s, v: s._write("history", v))
+    epoch = property(lambda self: self._read("epoch"), lambda s, v: s._write("epoch", v))
+    params = property(lambda self: self._read("params"), lambda s, v: s._write("params", v))
+
+    @property
+    def model(self) -> Any:
+        vars(self)["_replay"].run()
+        return self._model

@@ -5,7 +5,7 @@ they name (`run_entry_points`). A returned model is saved as `returned.keras` an
 here: the inspector (grader/jobs/inspector.py, which runs no learner code) loads it in safe mode
 and trains it, so the training that is judged is never the learner process's. An entry point
 that trains the model it is given has its fit calls recorded here as data, answered with a
-placeholder History, and run by the inspector; an optimizer is handed back as its config (a
+History (filled only if the code reads it), and run by the inspector; an optimizer is handed back as its config (a
 schedule of the learner's own class as its traced graph); a function's results as arrays. Everything is written as JSON and `.npy` files into
 `out/`; the scoring process validates them (size, schema, types) and trusts none of them blindly.
 """
@@ -31,8 +31,10 @@ from grader.jobs.fitrecord import (
     MAX_FIT_BYTES,
     MAX_FIT_CALLS,
     OUT,
+    RecordedHistory,
+    Replay,
     describe_fit,
-    placeholder_history,
+    fit_arguments,
 )
 
 # Loading a trained model without its optimizer state warns once per file: not the learner's concern.
@@ -527,7 +529,8 @@ def _fit_owner(model: Any) -> type:
 
 def _recorded_call(job: _Learner, name: str, model: Any, args: list[Any]) -> None:
     """An entry point that trains the model handed over: its fit calls on that model are recorded,
-    not run (grader/jobs/fitrecord.py); the inspector runs them on its own copy."""
+    not run (grader/jobs/fitrecord.py); the inspector runs them on its own copy. Code that reads
+    a History runs the calls made so far here too (`Replay`), for itself: nothing of it is judged."""
     first_optimizer = model.optimizer
     owner = _fit_owner(model)
     real_fit = vars(owner)["fit"]
@@ -535,12 +538,22 @@ def _recorded_call(job: _Learner, name: str, model: Any, args: list[Any]) -> Non
     returned: list[Any] = []
     budget = [MAX_FIT_BYTES]
 
+    def run_fit(bound: dict[str, Any]) -> Any:
+        reseed(model, job.p["seed"])  # as the inspector seeds its run of the same call
+        try:
+            return real_fit(model, **bound)
+        finally:
+            model.history = returned[-1]  # Keras set its own; the code sees the recorded one
+
+    replay = Replay(run_fit)
+
     def recording_fit(self: Any, *args: Any, **kw: Any) -> Any:
         if self is not model:  # another model of the learner's: not judged, trained as asked
             return real_fit(self, *args, **kw)
         if len(frozen) >= MAX_FIT_CALLS:
             raise RuntimeError(f"model.fit was called more than {MAX_FIT_CALLS} times")
-        text = describe_fit(args, kw, len(frozen), budget)
+        kept: dict[str, np.ndarray] = {}
+        text = describe_fit(args, kw, len(frozen), budget, kept)
         if model.optimizer is not first_optimizer:  # compiled again by the learner's code
             record = json.loads(text)
             try:
@@ -550,7 +563,8 @@ def _recorded_call(job: _Learner, name: str, model: Any, args: list[Any]) -> Non
                 record["unsupported"].append("compile")
                 text = json.dumps(record, default=str)
         frozen.append(text)
-        history = placeholder_history(model)
+        history = RecordedHistory(model, replay)
+        replay.pending.append((history, fit_arguments(args, kw, kept)))
         model.history = history
         returned.append(history)
         return history
@@ -559,6 +573,7 @@ def _recorded_call(job: _Learner, name: str, model: Any, args: list[Any]) -> Non
     try:
         ok, value = job.call(name, *args)
     finally:
+        replay.close()  # a read from here on trains nothing (no learner callback runs)
         owner.fit = real_fit  # type: ignore[attr-defined]
     job.report["fit_calls"] = records = [json.loads(t) for t in frozen]
     for record in records:

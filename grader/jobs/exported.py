@@ -132,4 +132,20 @@ def load_exported(
             raise NotCheckable(
                 f"its compile settings name code of its own, not Keras' ({type(e).__name__}: {e})"
             ) from e
+        _shape_gradients(model.optimizer)
     return model, activation
+
+
+def _shape_gradients(optimizer: Any) -> None:
+    """TensorFlow gives the gradients through a loaded graph's While loop (a recurrent layer run
+    over the time steps) no static shape, which Keras' optimizers need: each gradient is given
+    the shape of its variable before the optimizer applies it."""
+    import tensorflow as tf
+
+    apply = optimizer.apply_gradients
+
+    def shaped(pairs: Any) -> Any:
+        pairs = [(g if g is None else tf.ensure_shape(g, v.shape), v) for g, v in pairs]
+        return apply(pairs)
+
+    optimizer.apply_gradients = shaped

@@ -90,6 +90,8 @@ def _snapshot() -> list[tuple[Any, dict[str, Any]]]:
         *_keras_classes(keras.callbacks.Callback),
         *pathlib.Path.__mro__,
         zipfile_module.ZipFile,
+        fitrecord.Replay,
+        fitrecord.RecordedHistory,
     ]
     owners: list[Any] = [keras.optimizers, keras.optimizers.schedules, keras.saving, keras.models]
     owners += [keras.callbacks, saving_lib, serialization_lib, pathlib, zipfile_module]
@@ -573,7 +575,7 @@ def _recorded_call(job: _Learner, name: str, model: Any, args: list[Any]) -> Non
     try:
         ok, value = job.call(name, *args)
     finally:
-        replay.close()  # a read from here on trains nothing (no learner callback runs)
+        Replay.close(replay)  # the class's own (restored): from here on a read trains nothing
         owner.fit = real_fit  # type: ignore[attr-defined]
     job.report["fit_calls"] = records = [json.loads(t) for t in frozen]
     for record in records:

@@ -275,18 +275,11 @@ ROWS = [
     ("rnn-rmsprop", "ok_gru_tf_keras.py", OK, None),
     ("rnn-rmsprop", "ok_stacked_return_sequences.py", OK, None),
     ("rnn-rmsprop", "ok_any_length_lr.py", OK, None),
-    pytest.param(
-        "rnn-rmsprop",
-        "ok_subclassed.py",
-        OK,
-        None,
-        id="rnn-rmsprop/ok_subclassed.py",
-        marks=pytest.mark.xfail(
-            strict=True, reason="not built: an exported graph with 3-D (sequence) input"
-        ),
-    ),
+    ("rnn-rmsprop", "ok_subclassed.py", OK, None),
+    ("rnn-rmsprop", "ok_subclassed_lstm.py", OK, None),
     ("rnn-rmsprop", "bad_adam.py", BAD, "RMSprop"),
     ("rnn-rmsprop", "bad_dense_only.py", BAD, "no SimpleRNN / LSTM / GRU layer"),
+    ("rnn-rmsprop", "bad_subclassed_dense_named_gru.py", BAD, "layer names do not count"),
     ("rnn-rmsprop", "bad_relu_output.py", BAD, "sigmoid"),
     ("rnn-rmsprop", "bad_mse.py", BAD, "regression loss"),
     ("rnn-rmsprop", "bad_two_softmax.py", BAD, "has 2 units"),

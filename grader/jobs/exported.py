@@ -6,7 +6,8 @@ to, plus its variables. That is data: TensorFlow operations, no Python. Here the
 a protocol buffer first (operations with side effects, such as file writes or Python callbacks,
 are refused; the output activation is read off the operation that produces the output), then
 loaded as a trainable `TFSMLayer`, compiled with the settings the `.keras` file records (safe
-mode: Keras' own losses and optimizers only) and trained like any other returned model.
+mode: Keras' own losses and optimizers only) and trained like any other returned model. The
+graph's recurrent layers are read off its structure (`recurrent_layers`), never off names.
 """
 
 from __future__ import annotations
@@ -55,9 +56,8 @@ class NotCheckable(Exception):
     """The exported model cannot be checked; the message says why, for the learner."""
 
 
-def graph_activation(folder: Path) -> str | None:
-    """The output activation of the exported serving function (None: linear); refuses graphs
-    with side effects."""
+def _graph(folder: Path) -> Any:
+    """The exported MetaGraph, read as a protocol buffer (nothing run); refuses side effects."""
     from tensorflow.core.protobuf import saved_model_pb2
 
     pb = folder / "saved_model.pb"
@@ -74,12 +74,21 @@ def graph_activation(folder: Path) -> str | None:
     bad = sorted(op for op in ops if op in FORBIDDEN or any(p in op for p in FORBIDDEN_PARTS))
     if bad:
         raise NotCheckable(f"the model's graph has operations with side effects: {', '.join(bad)}")
+    return graph
+
+
+def read_graph(folder: Path) -> tuple[str | None, list[str]]:
+    """(the output activation of the exported serving function, None: linear; the recurrent
+    layers its output is computed through, see `recurrent_layers`)."""
+    graph = _graph(folder)
+    funcs = {f.signature.name: f for f in graph.graph_def.library.function}
     signature = graph.signature_def.get("serve") or graph.signature_def.get("serving_default")
     if signature is None or len(signature.outputs) != 1:
         raise NotCheckable("the exported graph has no single-output serving function")
     nodes = {n.name: n for n in graph.graph_def.node}
-    op = _source_op(next(iter(signature.outputs.values())).name, nodes, funcs, 0)
-    return ACTIVATIONS.get(op)
+    output = next(iter(signature.outputs.values())).name
+    op = _source_op(output, nodes, funcs, 0)
+    return ACTIVATIONS.get(op), recurrent_layers(output, nodes, funcs)
 
 
 def _source_op(tensor: str, nodes: dict[str, Any], funcs: dict[str, Any], depth: int) -> str:
@@ -112,9 +121,10 @@ def compile_config(archive: Path) -> dict[str, Any] | None:
 
 def load_exported(
     folder: Path, archive: Path, input_shape: tuple[int, ...]
-) -> tuple[Any, str | None]:
-    """(a Keras model around the exported graph, compiled as recorded; its output activation)."""
-    activation = graph_activation(folder)
+) -> tuple[Any, str | None, list[str]]:
+    """(a Keras model around the exported graph, compiled as recorded; its output activation;
+    the recurrent layers its output is computed through)."""
+    activation, recurrent = read_graph(folder)
     config = compile_config(archive)
     from keras.src.saving.serialization_lib import SafeModeScope
 
@@ -133,7 +143,7 @@ def load_exported(
                 f"its compile settings name code of its own, not Keras' ({type(e).__name__}: {e})"
             ) from e
         _shape_gradients(model.optimizer)
-    return model, activation
+    return model, activation, recurrent
 
 
 def _shape_gradients(optimizer: Any) -> None:
@@ -149,3 +159,123 @@ def _shape_gradients(optimizer: Any) -> None:
         return apply(pairs)
 
     optimizer.apply_gradients = shaped
+
+
+# A recurrent layer in a graph, by its structure alone: a While loop over the time steps whose body
+# multiplies a state it carries (a loop variable of shape (batch, units) that the body changes) by a
+# variable read inside the loop (or a slice of it), the recurrent kernel, of shape
+# (units, k * units). Keras' cells
+# differ in k and in the states carried: SimpleRNN (1, 1), GRU (3 gates' worth, 1), LSTM (4, 2: the
+# output and the cell state). Names (of layers, variables, operations) are never read.
+RECURRENT = {(1, 1): "SimpleRNN", (3, 1): "GRU", (4, 2): "LSTM"}
+RECURRENT_ANY = "recurrent"  # such a loop, but not in the shape of one of Keras' cells
+_FLOATS = {1, 2, 14, 19}  # DT_FLOAT, DT_DOUBLE, DT_BFLOAT16, DT_HALF
+_RESOURCE = 20
+_LOOPS = {"While", "StatelessWhile"}
+_MAX_STEPS = 200_000  # graph nodes visited while tracing the output back
+
+
+def _dims(attr: Any) -> list[int] | None:
+    shapes = attr["_output_shapes"].list.shape if "_output_shapes" in attr else []
+    if not shapes or shapes[0].unknown_rank:
+        return None
+    return [int(d.size) for d in shapes[0].dim]
+
+
+# Operations that take part of a tensor, with the position of the input they take it from.
+_SLICES = {"StridedSlice": 0, "Slice": 0, "SplitV": 0, "Split": 1}
+
+
+def _origin(tensor: str, nodes: dict[str, Any], through: dict[str, int] | None = None) -> str:
+    """The node (or function argument) a tensor comes from, through identities and casts (and
+    the operations in `through`, at their input position)."""
+    name = tensor.lstrip("^").partition(":")[0]
+    for _ in range(100):
+        node = nodes.get(name)
+        if node is None or not node.input:
+            break
+        if node.op in PASS_THROUGH:
+            position = 0
+        elif through and node.op in through and len(node.input) > through[node.op]:
+            position = through[node.op]
+        else:
+            break
+        name = node.input[position].lstrip("^").partition(":")[0]
+    return name
+
+
+def loop_kind(body: Any) -> str | None:
+    """Which recurrent layer a While loop's body computes (RECURRENT), RECURRENT_ANY for another
+    state carried through a recurrent kernel, None for a loop that is not recurrent."""
+    args, outs = list(body.signature.input_arg), list(body.signature.output_arg)
+    nodes = {n.name: n for n in body.node_def}
+    states: dict[str, int] = {}  # carried state -> units
+    for i, arg in enumerate(args):
+        dims = _dims(body.arg_attr[i].attr) if i in body.arg_attr else None
+        if arg.type not in _FLOATS or not dims or len(dims) != 2 or dims[1] <= 0:
+            continue
+        if i < len(outs) and _origin(body.ret.get(outs[i].name, arg.name), nodes) != arg.name:
+            states[arg.name] = dims[1]
+    resources = {a.name for a in args if a.type == _RESOURCE}
+    for node in body.node_def:
+        if node.op != "MatMul" or len(node.input) < 2:
+            continue
+        units = states.get(_origin(node.input[0], nodes))
+        read = nodes.get(_origin(node.input[1], nodes, _SLICES))  # (GRU: reset_after=False)
+        if units is None or read is None or read.op != "ReadVariableOp" or not read.input:
+            continue
+        kernel = _dims(read.attr)
+        if _origin(read.input[0], nodes) not in resources or not kernel or len(kernel) != 2:
+            continue
+        rows, cols = reversed(kernel) if node.attr["transpose_b"].b else kernel
+        if rows == units and cols % units == 0:
+            return RECURRENT.get((cols // units, len(states)), RECURRENT_ANY)
+    return None
+
+
+def recurrent_layers(output: str, nodes: dict[str, Any], funcs: dict[str, Any]) -> list[str]:
+    """The recurrent loops (`loop_kind`) that the serving output is computed from: its data
+    inputs traced back through nested function calls (into the function output used, out through
+    the argument bound at the call); a loop nothing of the output depends on does not count."""
+    found: list[str] = []
+    seen: set[tuple[int, str]] = set()
+    Scope = tuple[dict[str, Any], dict[str, Any]]  # (nodes, argument -> (tensor, caller's scope))
+    scopes: list[Scope] = [(nodes, {})]  # kept alive: their ids key `seen`
+    bodies: dict[str, dict[str, Any]] = {}
+    stack: list[tuple[str, Scope]] = [(output, scopes[0])]
+    steps = 0
+    while stack and steps < _MAX_STEPS:
+        steps += 1
+        tensor, scope = stack.pop()
+        inner, bound = scope
+        name, _, rest = tensor.partition(":")
+        if name in bound:
+            stack.append(bound[name])
+            continue
+        node = inner.get(name)
+        if node is None or (id(scope), tensor) in seen:
+            continue
+        seen.add((id(scope), tensor))
+        data = [t for t in node.input if not t.startswith("^")]
+        if node.op in CALLS:
+            func = funcs.get(node.attr["f"].func.name)
+            index = int(rest.rsplit(":", 1)[-1] or 0) if rest else 0
+            if func is None or index >= len(func.signature.output_arg):
+                continue
+            args = func.signature.input_arg
+            if func.signature.name not in bodies:
+                bodies[func.signature.name] = {n.name: n for n in func.node_def}
+            callee: Scope = (
+                bodies[func.signature.name],
+                {a.name: (t, scope) for a, t in zip(args, data, strict=False)},
+            )
+            scopes.append(callee)
+            stack.append((func.ret[func.signature.output_arg[index].name], callee))
+            continue
+        if node.op in _LOOPS:
+            body = funcs.get(node.attr["body"].func.name)
+            kind = loop_kind(body) if body is not None else None
+            if kind is not None:
+                found.append(kind)
+        stack.extend((t, scope) for t in data)
+    return sorted(set(found))

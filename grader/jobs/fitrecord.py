@@ -216,23 +216,23 @@ class RecordedHistory(keras.callbacks.History):
     the entry point; that read runs the recorded calls for real (`Replay`) and fills it."""
 
     def __init__(self, model: Any, replay: Replay) -> None:
-        vars(self)["_contents"] = {"history": {}, "epoch": [], "params": {}}
-        vars(self)["_replay"] = replay
+        self.__dict__["_contents"] = {"history": {}, "epoch": [], "params": {}}
+        self.__dict__["_replay"] = replay
         super().__init__()
         self.params = {}
         self.set_model(model)
 
     def _read(self, name: str) -> Any:
-        vars(self)["_replay"].run()
-        return vars(self)["_contents"][name]
+        self.__dict__["_replay"].run()
+        return self.__dict__["_contents"][name]
 
     def _fill(self, real: Any) -> None:
-        contents = vars(self)["_contents"]
+        contents = self.__dict__["_contents"]
         contents["history"], contents["epoch"] = real.history, real.epoch
         contents["params"] = real.params
 
     def _write(self, name: str, value: Any) -> None:
-        vars(self)["_contents"][name] = value
+        self.__dict__["_contents"][name] = value
 
     history = property(lambda self: self._read("history"), lambda s, v: s._write("history", v))
     epoch = property(lambda self: self._read("epoch"), lambda s, v: s._write("epoch", v))
@@ -240,5 +240,5 @@ class RecordedHistory(keras.callbacks.History):
 
     @property
     def model(self) -> Any:
-        vars(self)["_replay"].run()
+        self.__dict__["_replay"].run()
         return self._model

@@ -340,10 +340,11 @@ def inspect(payload: dict[str, Any]) -> None:
     facts: dict[str, Any] = {}
     returned, err = _safe_load(Path("returned.keras"))
     activation: Any = None
+    recurrent: list[str] = []
     if returned is None and err is not None and err["kind"] == "custom":
         try:  # a model of the learner's own classes: its exported graph stands in for it
             input_shape = tuple(int(n) for n in _load("x_train.npy").shape[1:])
-            returned, activation = load_exported(
+            returned, activation, recurrent = load_exported(
                 Path("returned_sm"), Path("returned.keras"), input_shape
             )
             err, facts["exported"] = None, True
@@ -351,8 +352,9 @@ def inspect(payload: dict[str, Any]) -> None:
             err = {"kind": "custom", "message": str(e)[:1000]}
     if returned is not None:
         facts["facts"] = model_facts(returned)
-        if facts.get("exported"):
+        if facts.get("exported"):  # read off the graph: its structure, not its names
             facts["facts"]["output_activation"] = activation
+            facts["facts"]["layer_classes"] = recurrent
         if getattr(returned, "optimizer", None) is not None:
             facts["optimizer"] = optimizer_facts(returned.optimizer)
         _train(returned, payload, facts)

@@ -166,10 +166,29 @@ def _computes_other(want: str, lang: str) -> str:
 
 
 def layers(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
-    """The model uses a layer of one of the classes the exercise names (`params.any_of`)."""
+    """The model uses a layer of one of the classes the exercise names (`params.any_of`). A model
+    of the learner's own classes is judged from its exported graph's structure: a loop over the
+    time steps carrying a state through a recurrent kernel, of the shape of one of Keras' cells
+    (grader/jobs/exported.py `recurrent_layers`), whatever its layers are called."""
     facts = _facts(ev)
     found = [c for c in params.any_of if c in facts.layer_classes]
     wanted = " / ".join(params.any_of)
+    if ev.inspect is not None and ev.inspect.exported:
+        if found:
+            return True, tr(
+                ctx.lang,
+                f"its graph runs a {found[0]} over the time steps",
+                f"グラフが時刻ごとに {found[0]} を実行しています",
+            )
+        return False, tr(
+            ctx.lang,
+            f"the model has no {wanted} layer: its graph has no loop over the time steps that "
+            f"carries a state through a recurrent kernel as these layers do (layer names do not "
+            f"count); this task needs one of them",
+            f"モデルに {wanted} の層がありません。グラフに、これらの層のように状態を再帰カーネルに"
+            f"通して時刻ごとに引き継ぐループがありません（層の名前は判定に使いません）。"
+            f"この課題ではそのどれかが必要です",
+        )
     if found:
         return True, tr(ctx.lang, f"uses {found[0]}", f"{found[0]} を使っています")
     return False, tr(

@@ -5,9 +5,11 @@ they name (`run_entry_points`). A returned model is saved as `returned.keras` an
 here: the inspector (grader/jobs/inspector.py, which runs no learner code) loads it in safe mode
 and trains it, so the training that is judged is never the learner process's. An entry point
 that trains the model it is given has its fit calls recorded here as data, answered with a
-History (filled only if the code reads it), and run by the inspector; an optimizer is handed back as its config (a
-schedule of the learner's own class as its traced graph); a function's results as arrays. Everything is written as JSON and `.npy` files into
-`out/`; the scoring process validates them (size, schema, types) and trusts none of them blindly.
+History (trained here, unjudged, only if the code reads it: grader/jobs/fitrecord.py), and run by
+the inspector; an optimizer is handed back as its config (a schedule of the learner's own class
+as its traced graph); a function's results as arrays. Everything is written as JSON and `.npy`
+files into `out/`; the scoring process validates them (size, schema, types) and trusts none of
+them blindly.
 """
 
 from __future__ import annotations

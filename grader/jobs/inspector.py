@@ -1,7 +1,7 @@
 """The inspector's job (runs in the sandbox, never in the scoring process): no learner code runs here.
 
 It loads what the learner's process handed back (`.keras` files with safe_mode=True, optimizer
-configs, recorded fit calls) and does the only training, the one that decides the score:
+configs, recorded fit calls) and does the training that decides the score:
 - a returned model gets fresh seeded weights and is trained on the seeded data (the learner's
   process just builds and saves it);
 - recorded fit calls are run on the exercise's given model (built by `build_given`), with
@@ -206,7 +206,7 @@ def _validation(
 
 def run_fit_calls(payload: dict[str, Any], facts: dict[str, Any]) -> None:
     """The learner's recorded fit calls, run here on the grader's own starting model: the only
-    training, and every fact judged about it is observed here (options and callbacks as built
+    training judged, and every fact judged about it is observed here (options and callbacks as built
     here, the epochs run, EarlyStopping's stop, the weights it ends with)."""
     path = Path("fit_calls.json")
     calls = json.loads(path.read_text()) if path.is_file() else []

@@ -224,6 +224,7 @@ ROWS = [
     ("fit-validation-data", "bad_positional_swapped.py", BAD, "batch_size 20"),
     ("fit-validation-data", "bad_returns_model.py", BAD, "must return the History"),
     ("fit-validation-data", "bad_returns_none.py", BAD, "returned None"),
+    ("fit-validation-data", "bad_reads_then_fits_again.py", BAD, "called 2 times"),
     ("checkpoint", "ok_callback_variables.py", OK, None),
     ("checkpoint", "ok_positional_filepath.py", OK, None),
     ("checkpoint", "ok_tf_keras.py", OK, None),

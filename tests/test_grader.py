@@ -281,6 +281,7 @@ ROWS = [
     ("rnn-rmsprop", "bad_adam.py", BAD, "RMSprop"),
     ("rnn-rmsprop", "bad_dense_only.py", BAD, "no SimpleRNN / LSTM / GRU layer"),
     ("rnn-rmsprop", "bad_subclassed_dense_named_gru.py", BAD, "layer names do not count"),
+    ("rnn-rmsprop", "bad_subclassed_own_cell.py", BAD, "does not have the shape of one"),
     ("rnn-rmsprop", "bad_relu_output.py", BAD, "sigmoid"),
     ("rnn-rmsprop", "bad_mse.py", BAD, "regression loss"),
     ("rnn-rmsprop", "bad_two_softmax.py", BAD, "has 2 units"),

@@ -180,6 +180,14 @@ def layers(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
                 f"its graph runs a {found[0]} over the time steps",
                 f"グラフが時刻ごとに {found[0]} を実行しています",
             )
+        if facts.layer_classes:  # a recurrent loop, but of another shape
+            return False, tr(
+                ctx.lang,
+                f"the model has no {wanted} layer: the loop over the time steps in its graph "
+                f"does not have the shape of one; this task needs one of them",
+                f"モデルに {wanted} の層がありません。グラフの時刻ごとのループがそのどれの形にも"
+                f"なっていません。この課題ではそのどれかが必要です",
+            )
         return False, tr(
             ctx.lang,
             f"the model has no {wanted} layer: its graph has no loop over the time steps that "

@@ -87,8 +87,12 @@ def read_graph(folder: Path) -> tuple[str | None, list[str]]:
         raise NotCheckable("the exported graph has no single-output serving function")
     nodes = {n.name: n for n in graph.graph_def.node}
     output = next(iter(signature.outputs.values())).name
-    op = _source_op(output, nodes, funcs, 0)
-    return ACTIVATIONS.get(op), recurrent_layers(output, nodes, funcs)
+    try:
+        op = _source_op(output, nodes, funcs, 0)
+        recurrent = recurrent_layers(output, nodes, funcs)
+    except (ValueError, KeyError, IndexError) as e:  # a forged graph's malformed references
+        raise NotCheckable(f"the exported graph is unreadable: {type(e).__name__}: {e}") from e
+    return ACTIVATIONS.get(op), recurrent
 
 
 def _source_op(tensor: str, nodes: dict[str, Any], funcs: dict[str, Any], depth: int) -> str:
@@ -162,11 +166,11 @@ def _shape_gradients(optimizer: Any) -> None:
 
 
 # A recurrent layer in a graph, by its structure alone: a While loop over the time steps whose body
-# multiplies a state it carries (a loop variable of shape (batch, units) that the body changes) by a
-# variable read inside the loop (or a slice of it), the recurrent kernel, of shape
-# (units, k * units). Keras' cells
-# differ in k and in the states carried: SimpleRNN (1, 1), GRU (3 gates' worth, 1), LSTM (4, 2: the
-# output and the cell state). Names (of layers, variables, operations) are never read.
+# multiplies a state it carries (a loop variable of shape (batch, units) that the body changes) by
+# a variable read inside the loop (or a slice of it), the recurrent kernel, of shape
+# (units, k * units). Keras' cells differ in k and in the states carried: SimpleRNN (1, 1), GRU
+# (3 gates' worth, 1), LSTM (4, 2: the output and the cell state). Names (of layers, variables,
+# operations) are never read. An unrolled RNN (`unroll=True`) has no loop and is not seen.
 RECURRENT = {(1, 1): "SimpleRNN", (3, 1): "GRU", (4, 2): "LSTM"}
 RECURRENT_ANY = "recurrent"  # such a loop, but not in the shape of one of Keras' cells
 _FLOATS = {1, 2, 14, 19}  # DT_FLOAT, DT_DOUBLE, DT_BFLOAT16, DT_HALF
@@ -253,9 +257,10 @@ def recurrent_layers(output: str, nodes: dict[str, Any], funcs: dict[str, Any]) 
             stack.append(bound[name])
             continue
         node = inner.get(name)
-        if node is None or (id(scope), tensor) in seen:
+        key = (id(scope), tensor if node is not None and node.op in CALLS else name)
+        if node is None or key in seen:
             continue
-        seen.add((id(scope), tensor))
+        seen.add(key)
         data = [t for t in node.input if not t.startswith("^")]
         if node.op in CALLS:
             func = funcs.get(node.attr["f"].func.name)

@@ -231,6 +231,7 @@ ROWS = [
     ("checkpoint", "ok_explicit_settings.py", OK, None),
     ("checkpoint", "ok_model_history.py", OK, None),
     ("checkpoint", "ok_helper_function.py", OK, None),
+    ("checkpoint", "ok_reports_stop_epoch.py", OK, None),
     ("checkpoint", "bad_no_checkpoint.py", BAD, "no ModelCheckpoint"),
     ("checkpoint", "bad_no_save_best_only.py", BAD, "save_best_only"),
     ("checkpoint", "bad_checkpoint_monitor_loss.py", BAD, "monitors 'loss'"),

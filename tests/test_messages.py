@@ -110,9 +110,10 @@ def test_parse_po(source: str, parsed: dict[str, str]) -> None:
 
 
 def _outside_code(value: str) -> str:
-    """The text a reader sees as prose: no `code`, {placeholders}, Markdown link targets or
-    command lines."""
+    """The text a reader sees as prose: no `code`, {placeholders}, Markdown link targets, calls
+    such as fit() or command lines."""
     value = re.sub(r"`[^`]*`|\{\w+\}|!?\[[^\]]*\]\([^)]*\)", "", value)  # code, fields, links
+    value = re.sub(r"\b[A-Za-z_][\w.]*\([^()]*\)", "", value)  # a call in feedback: fit(), sys.exit()
     return re.sub(r"learn [\w -]+|--\w+|\.\.\.|-- | --", "", value)
 
 

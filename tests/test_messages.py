@@ -26,6 +26,8 @@ DYNAMIC = {
     "grade_": ["check", "points", "message"],
     "review_": ["none", "next", "due", "more", "answer_with", "done"],
     "stats_": ["lesson", "tag", "exercise", "attempts", "best"],
+    "list_": ["or", "comma", "comma_or"],  # messages.one_of
+    "mistake_wrong_count_": ["one", "two", "three", "many"],  # English plurals
 }
 # Where a key is named: (pattern, prefix added to what it finds, also in files that do not
 # import grader.messages).
@@ -33,6 +35,7 @@ USES = [
     (re.compile(r'\btext\(\s*[^,]+?,\s*"(\w+)"'), "", False),
     (re.compile(r'\b_t\(\s*[\w.]+,\s*"(\w+)"'), "review_", False),  # learn review's texts
     (re.compile(r'"(stats_\w+)"'), "", False),  # the column titles of learn stats
+    (re.compile(r'"(mistake_\w+)"'), "", False),  # the tables of classic mistakes
     (re.compile(r'\.problem\(\s*[^,]+,\s*"(\w+)"'), "", False),  # a class's folder
     (re.compile(r'\bkey = "(\w+)" if [^\n]+? else (?:"(\w+)")?'), "", False),  # a or b
     (re.compile(r'\bkey="(\w+)"'), "", True),  # an error
@@ -113,7 +116,10 @@ def _outside_code(value: str) -> str:
     """The text a reader sees as prose: no `code`, {placeholders}, Markdown link targets, calls
     such as fit() or command lines."""
     value = re.sub(r"`[^`]*`|\{\w+\}|!?\[[^\]]*\]\([^)]*\)", "", value)  # code, fields, links
-    value = re.sub(r"\b[A-Za-z_][\w.]*\([^()]*\)", "", value)  # a call in feedback: fit(), sys.exit()
+    value = re.sub(
+        r"\b[A-Za-z_][\w.]*\([^()]*\)", "", value
+    )  # a call in feedback: fit(), sys.exit()
+    value = re.sub(r"\(\d[\d., ]*\)", "", value)  # an interval such as (0, 1)
     return re.sub(r"learn [\w -]+|--\w+|\.\.\.|-- | --", "", value)
 
 

@@ -101,19 +101,9 @@ def output(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
             f"出力層のユニット数が {units} です。この課題では {want_units} が必要です",
         )
     if act not in want_acts:
-        note = activation_note(ctx.labels, act, lang)
-        if note is not None and want_acts == ["linear"]:
-            return False, tr(
-                lang,
-                f"{note[0]}: use no activation (linear) on the output",
-                f"{note[1]}。出力層には活性化関数を付けないで（linear）ください",
-            )
+        note = activation_note(ctx.labels, act, want_acts, lang)
         if note is not None:
-            return False, tr(
-                lang,
-                f"{note[0]}: this task needs {' or '.join(want_acts)}",
-                f"{note[1]}。この課題では {' か '.join(want_acts)} が必要です",
-            )
+            return False, note
         return False, tr(
             lang,
             f"the output activation is {act}; this task needs {' or '.join(want_acts)}",

@@ -115,7 +115,8 @@ def test_parse_po(source: str, parsed: dict[str, str]) -> None:
 def _outside_code(value: str) -> str:
     """The text a reader sees as prose: no `code`, {placeholders}, Markdown link targets, calls
     such as fit() or command lines."""
-    value = re.sub(r"`[^`]*`|\{\w+\}|!?\[[^\]]*\]\([^)]*\)", "", value)  # code, fields, links
+    value = re.sub(r"`[^`]*`|\{\w+(?:![rsa])?(?::[^{}]*)?\}|!?\[[^\]]*\]\([^)]*\)", "", value)
+    # (code, {fields} also with !r or a format spec, links)
     value = re.sub(
         r"\b[A-Za-z_][\w.]*\([^()]*\)", "", value
     )  # a call in feedback: fit(), sys.exit()

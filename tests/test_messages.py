@@ -26,7 +26,7 @@ DYNAMIC = {
     "grade_": ["check", "points", "message"],
     "review_": ["none", "next", "due", "more", "answer_with", "done"],
     "stats_": ["lesson", "tag", "exercise", "attempts", "best"],
-    "list_": ["or", "comma", "comma_or"],  # messages.one_of
+    "list_": ["or", "comma", "comma_or", "semicolon"],  # messages.one_of
     "mistake_wrong_count_": ["one", "two", "three", "many"],  # English plurals
 }
 # Where a key is named: (pattern, prefix added to what it finds, also in files that do not

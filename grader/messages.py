@@ -79,6 +79,8 @@ def text(lang: str, key: str, /, **fields: object) -> str:
 def one_of(lang: str, items: Sequence[str], *, sep: str = "list_or", last: str = "list_or") -> str:
     """Items as one phrase ('a or b', 'a, b or c'): each joined to those before it by the
     catalogue's `sep` entry, the last one by `last` (entries with {first} and {then})."""
+    if not items:
+        return ""
     out = items[0]
     for i, item in enumerate(items[1:], 2):
         out = text(lang, last if i == len(items) else sep, first=out, then=item)

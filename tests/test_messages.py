@@ -115,12 +115,10 @@ def test_parse_po(source: str, parsed: dict[str, str]) -> None:
 def _outside_code(value: str) -> str:
     """The text a reader sees as prose: no `code`, {placeholders}, Markdown link targets, calls
     such as fit() or command lines."""
+    # `code`, {fields} (also with !r or a format spec), links
     value = re.sub(r"`[^`]*`|\{\w+(?:![rsa])?(?::[^{}]*)?\}|!?\[[^\]]*\]\([^)]*\)", "", value)
-    # (code, {fields} also with !r or a format spec, links)
-    value = re.sub(
-        r"\b[A-Za-z_][\w.]*\([^()]*\)", "", value
-    )  # a call in feedback: fit(), sys.exit()
-    value = re.sub(r"\(\d[\d., ]*\)", "", value)  # an interval such as (0, 1)
+    # code in feedback, fit(), sys.exit(), validation_data=(x, y), and an interval such as (0, 1)
+    value = re.sub(r"\b[A-Za-z_][\w.]*=?\([^()]*\)|\(\d[\d., ]*\)", "", value)
     return re.sub(r"learn [\w -]+|--\w+|\.\.\.|-- | --", "", value)
 
 

@@ -23,10 +23,6 @@ from grader.messages import text
 Verdicts = dict[str, tuple[bool, str]]
 
 
-def tr(lang: str, en: str, ja: str) -> str:
-    return ja if lang == "ja" else en
-
-
 @dataclass
 class Evidence:
     """Everything the two sandboxed jobs handed back for one submission, already validated."""

@@ -93,6 +93,16 @@ def test_every_key_used_in_the_code_is_in_the_catalogue() -> None:
     assert sorted(used_keys() - set(catalogue("en"))) == []
 
 
+@pytest.mark.parametrize(
+    "path", sorted(GRADER.rglob("*.py")), ids=lambda p: str(p.relative_to(GRADER))
+)
+def test_no_inline_translations_left(path: Path) -> None:
+    """Feedback comes from the catalogue: no tr(lang, "english", "japanese") pair in the code."""
+    source = path.read_text(encoding="utf-8")
+    assert re.findall(r"\btr\(\s*[^,()]+,\s*f?[\"']", source) == []
+    assert re.findall(r"^def tr\(", source, re.MULTILINE) == []
+
+
 def test_every_key_in_the_catalogue_is_used() -> None:
     assert sorted(set(catalogue("en")) - used_keys()) == []
 

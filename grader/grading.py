@@ -32,6 +32,7 @@ from grader.facts import (
     FIT_ARRAYS,
     InspectReport,
     LearnerReport,
+    LoadError,
     ModelFacts,
     _name_of,
     loss_of,
@@ -40,7 +41,7 @@ from grader.facts import (
 )
 from grader.kinds import judge
 from grader.kinds.optimizer import steps
-from grader.messages import text
+from grader.messages import catalogue, text
 from grader.mistakes import label_kind
 from grader.sandbox import Limits, RunResult, Sandbox
 
@@ -572,6 +573,17 @@ def _adopt_training(ev: Evidence, trains: bool, lang: str) -> None:
         ev.failure = text(lang, "grading_model_fit_failed_when_grader", error=failed[0])
 
 
+def _load_error(err: LoadError, lang: str) -> str:
+    """Why the returned model could not be loaded: the inspector's catalogue key in the learner's
+    language (an unknown key or fields that do not fit it: the plain message)."""
+    if err.key and err.key.startswith("inspect_") and err.key in catalogue(lang):
+        try:
+            return text(lang, err.key, **err.fields)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return err.message
+
+
 def _copy_export(src: Path, dest: Path) -> None:
     """The SavedModel folder of a subclassed model: regular files only, two levels, size-capped."""
     if not src.is_dir() or src.is_symlink():
@@ -600,14 +612,14 @@ def _distrust(ev: Evidence, lang: str) -> None:
         return  # judged as such: "cannot be loaded safely"
     r.facts = None
     if err is not None and err.kind == "custom":
-        why = r.save_errors.get("returned_sm") or err.message
+        why = r.save_errors.get("returned_sm") or _load_error(err, lang)
         ev.failure = text(lang, "grading_own_class_not_checkable", why=why)
         return
     if err is None and r.compile_mismatch:
         ev.failure = _mismatch_message(r.compile_mismatch, lang)
         return
     saving = r.save_errors.get("returned.keras", "no model file")
-    detail = err.message if err is not None else saving
+    detail = _load_error(err, lang) if err is not None else saving
     ev.failure = text(lang, "grading_model_not_handed_back", detail=detail)
 
 

@@ -40,6 +40,7 @@ USES = [
     (re.compile(r'\bkey = "(\w+)" if [^\n]+? else (?:"(\w+)")?'), "", False),  # a or b
     (re.compile(r'\bkey="(\w+)"'), "", True),  # an error
     (re.compile(r'\b(?:Problem|invalid)\("(\w+)"'), "", True),  # a problem in a course file
+    (re.compile(r'\bNotCheckable\(\s*"(\w+)"'), "", True),  # the inspector's, rendered by grading
 ]
 
 

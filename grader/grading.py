@@ -612,13 +612,14 @@ def _distrust(ev: Evidence, lang: str) -> None:
         return  # judged as such: "cannot be loaded safely"
     r.facts = None
     if err is not None and err.kind == "custom":
-        why = r.save_errors.get("returned_sm") or _load_error(err, lang)
+        export = r.save_errors.get("returned_sm")
+        why = text(lang, "not_exported", error=export) if export else _load_error(err, lang)
         ev.failure = text(lang, "grading_own_class_not_checkable", why=why)
         return
     if err is None and r.compile_mismatch:
         ev.failure = _mismatch_message(r.compile_mismatch, lang)
         return
-    saving = r.save_errors.get("returned.keras", "no model file")
+    saving = r.save_errors.get("returned.keras") or text(lang, "grading_no_model_file")
     detail = _load_error(err, lang) if err is not None else saving
     ev.failure = text(lang, "grading_model_not_handed_back", detail=detail)
 

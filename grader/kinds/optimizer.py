@@ -52,7 +52,7 @@ def needs(ev: Evidence, ctx: Context, params: CheckParams) -> str | None:
             lang,
             "optimizer_own_schedule_not_checkable",
             own_schedule=r.own_schedule,
-            why=r.save_errors["schedule_sm"],
+            why=text(lang, "not_exported", error=r.save_errors["schedule_sm"]),
         )
     returned = r.calls[entry.name].returned
     if r.object_kind != "optimizer" and returned is not None:

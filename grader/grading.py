@@ -461,7 +461,7 @@ class Grader:
     def grade(self, exercise_id: str, source: bytes) -> GradeResult:
         spec = self.course.exercise(exercise_id)
         if len(source) > MAX_SOURCE_BYTES:
-            raise SandboxError(f"the submission is larger than {MAX_SOURCE_BYTES} bytes")
+            raise SandboxError(key="grading_submission_too_large", n=MAX_SOURCE_BYTES)
         ref = self.reference(spec)
         started = time.monotonic()
         ev, run = self.collect(spec, source)

@@ -1,5 +1,6 @@
 """The catalogue of classic mistakes: a detector (what the learner's code did, on what kind of
-labels) and the feedback that names the mistake and the fix, in Japanese and English.
+labels) and the key of the feedback that names the mistake and the fix (its text, in every language,
+is in grader/locale/<lang>/LC_MESSAGES/messages.po).
 
 Nothing here knows an exercise: a note is chosen by the kind of labels the exercise's data has
 (`label_kind`) and what the learner chose; the fix it names (`{use}`) is the reference's choice.

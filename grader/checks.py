@@ -18,12 +18,9 @@ from grader.facts import (
     LearnerReport,
     ModelFacts,
 )
+from grader.messages import text
 
 Verdicts = dict[str, tuple[bool, str]]
-
-
-def tr(lang: str, en: str, ja: str) -> str:
-    return ja if lang == "ja" else en
 
 
 @dataclass
@@ -65,50 +62,30 @@ def call_problem(ev: Evidence, name: str, lang: str) -> str | None:
         return ev.failure
     r = ev.report
     if r is None:
-        return tr(
-            lang,
-            "the submission's process handed back no report",
-            "提出コードのプロセスから結果が返りませんでした",
-        )
+        return text(lang, "check_submission_process_handed_back_no")
     if r.import_error:
         e = r.import_error
-        where = tr(lang, f" (line {e.line})", f" （{e.line} 行目）") if e.line else ""
-        if "line" in e.message:
-            where = ""  # SyntaxError messages already name the line
-        return tr(
-            lang,
-            f"the file could not be run: {e.message}{where}",
-            f"ファイルを実行できませんでした：{e.message}{where}",
-        )
+        if e.line and "line" not in e.message:  # SyntaxError messages already name the line
+            return text(lang, "check_file_could_not_run_line", message=e.message, line=e.line)
+        return text(lang, "check_file_could_not_run", message=e.message)
     info = r.calls.get(name)
     if info is None:
-        return tr(lang, f"{name} was not called", f"{name} が呼ばれませんでした")
+        return text(lang, "check_was_not_called", name=name)
     if info.error:
         e = info.error
         if e.type == "MissingFunction":
-            return tr(
-                lang,
-                f"define a function named {name} (it is missing)",
-                f"{name} という名前の関数を定義してください（見つかりません）",
-            )
-        where = tr(lang, f" at line {e.line}", f"（{e.line} 行目）") if e.line else ""
-        return tr(
-            lang,
-            f"{name} raised {e.message}{where}",
-            f"{name} で例外が発生しました{where}: {e.message}",
-        )
+            return text(lang, "check_define_function_named_missing", name=name)
+        if e.line:
+            return text(lang, "check_raised_at_line", name=name, message=e.message, line=e.line)
+        return text(lang, "check_raised", name=name, message=e.message)
     if info.returned == "NoneType":
-        return tr(
-            lang,
-            f"{name} returned None: add a return statement",
-            f"{name} が None を返しました。return 文を書いてください",
-        )
+        return text(lang, "check_returned_none_add_return_statement", name=name)
     return None
 
 
 def not_checked(lang: str) -> str:
     """The message of a check not judged because what it needs failed (said by an earlier one)."""
-    return tr(lang, "not checked (see above)", "未確認（上記参照）")
+    return text(lang, "check_not_checked_see_above")
 
 
 def fail_all(ids: list[str], first: str, lang: str) -> Verdicts:
@@ -134,9 +111,7 @@ def held_out_metric(ev: Evidence, ctx: Context) -> tuple[float | None, str]:
     if ev.pred is None or ev.pred.shape[0] != ctx.y_test.shape[0]:
         return None, ""
     if not np.all(np.isfinite(ev.pred)):
-        return None, tr(
-            ctx.lang, "the model predicts NaN or infinity", "予測に NaN か無限大が出ています"
-        )
+        return None, text(ctx.lang, "check_model_predicts_nan_infinity")
     fn = mae if ctx.labels == "continuous" else accuracy
     return fn(ev.pred, ctx.y_test), ""
 
@@ -145,31 +120,17 @@ def training_check(ev: Evidence, ctx: Context) -> tuple[bool, str]:
     lang = ctx.lang
     r = ev.report
     if r and r.fit_error:
-        return False, tr(
-            lang,
-            f"training failed: {r.fit_error.message}",
-            f"訓練に失敗しました：{r.fit_error.message}",
-        )
+        return False, text(lang, "check_training_failed", message=r.fit_error.message)
     if r and r.fit:
         losses = r.fit.history.get("loss", [])
         if any(v is None or not math.isfinite(v) for v in losses):
-            return False, tr(
-                lang, "the loss became NaN during training", "訓練中に損失が NaN になりました"
-            )
+            return False, text(lang, "check_loss_became_nan_during_training")
     value, why = held_out_metric(ev, ctx)
     if value is None:
-        return False, why or tr(lang, "no predictions to judge", "判定できる予測がありません")
+        return False, why or text(lang, "check_no_predictions_judge")
     ref = float(ctx.reference["metric"])
     if ctx.labels == "continuous":
         ok = value <= ref * (1 + ctx.tolerance) + 0.05
-        return ok, tr(
-            lang,
-            f"held-out MAE {value:.3f} (reference {ref:.3f})",
-            f"テストデータの MAE {value:.3f}（模範解答 {ref:.3f}）",
-        )
+        return ok, text(lang, "check_held_out_mae_reference", value=value, ref=ref)
     ok = value >= ref - ctx.tolerance
-    return ok, tr(
-        lang,
-        f"held-out accuracy {value:.3f} (reference {ref:.3f})",
-        f"テストデータの正解率 {value:.3f}（模範解答 {ref:.3f}）",
-    )
+    return ok, text(lang, "check_held_out_accuracy_reference", value=value, ref=ref)

@@ -162,6 +162,9 @@ class LearnerReport(Loose):
 class LoadError(Loose):
     kind: Name
     message: Text
+    # The inspector's reason as a message catalogue key and its fields (grading renders it).
+    key: Name | None = None
+    fields: dict[Name, Text] = Field(default={}, max_length=5)
 
 
 class LrFacts(Loose):

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from grader import __version__
-from grader.checks import Context, Evidence, call_problem, tr
+from grader.checks import Context, Evidence, call_problem
 from grader.course import Course
 from grader.datasets import Split, generate
 from grader.errors import ContentError, LearnError, SandboxError
@@ -32,6 +32,7 @@ from grader.facts import (
     FIT_ARRAYS,
     InspectReport,
     LearnerReport,
+    LoadError,
     ModelFacts,
     _name_of,
     loss_of,
@@ -40,6 +41,7 @@ from grader.facts import (
 )
 from grader.kinds import judge
 from grader.kinds.optimizer import steps
+from grader.messages import catalogue, text
 from grader.mistakes import label_kind
 from grader.sandbox import Limits, RunResult, Sandbox
 
@@ -129,26 +131,20 @@ def _versions() -> str:
 def failure_reason(run: RunResult, lang: str) -> str | None:
     """Why the learner's process left no usable report, in words a learner understands."""
     if run.status == "timeout":
-        return tr(
-            lang,
-            f"stopped: {run.reason} (an endless loop, or training far too long?)",
-            f"停止しました：{run.reason}（無限ループか、訓練が長すぎませんか？）",
-        )
+        return text(lang, "grading_stopped_endless_loop_training_far", reason=run.reason)
     if run.status == "memory":
-        return tr(
-            lang,
-            f"stopped: {run.reason} (an array or layer far too large?)",
-            f"停止しました：メモリ制限を超えました（{run.reason}）。配列や層が大きすぎませんか？",
-        )
+        return text(lang, "grading_stopped_array_layer_far_too", reason=run.reason)
     if run.status != "ok":
         # Hardening (hostile suite): name the error that ended it, e.g. a disk the code filled.
         errors = re.findall(r"^(\w+(?:Error|Exception|Exit)\b.*)$", run.output, re.MULTILINE)
-        why = f" ({errors[-1][:300]})" if errors else ""
-        return tr(
-            lang,
-            f"the process crashed: {run.reason}{why}",
-            f"プロセスが異常終了しました：{run.reason}{why}",
-        )
+        if errors:
+            return text(
+                lang,
+                "grading_process_crashed_with_error",
+                reason=run.reason,
+                error=errors[-1][:300],
+            )
+        return text(lang, "grading_process_crashed", reason=run.reason)
     return None
 
 
@@ -176,11 +172,7 @@ def unjudged(
     except Exception:  # noqa: BLE001 (an exception whose str() fails)
         detail = type(exc).__name__
     detail = " ".join(detail.split())[:500]
-    reason = tr(
-        lang,
-        f"the grader could not judge this submission: {detail}",
-        f"採点プログラムがこの提出を判定できませんでした：{detail}",
-    )
+    reason = text(lang, "grading_grader_could_not_judge_submission", detail=detail)
     checks = [
         CheckResult(c.id, c.title.get(lang), 0.0, float(c.points), False, reason)
         for c in spec.checks
@@ -333,13 +325,7 @@ class Grader:
                 ev.failure = (
                     failure_reason(run, self.lang)
                     or problem
-                    or tr(
-                        self.lang,
-                        "the process ended before reporting: does the code call sys.exit() "
-                        "or os._exit(), or kill its parent?",
-                        "結果を返す前にプロセスが終了しました。"
-                        "sys.exit() や os._exit() を呼んでいませんか？",
-                    )
+                    or text(self.lang, "grading_process_ended_before_reporting_does")
                 )
                 return ev, run
             # Hardening (hostile suite): the inspector's folder holds only what the exercise's
@@ -475,7 +461,7 @@ class Grader:
     def grade(self, exercise_id: str, source: bytes) -> GradeResult:
         spec = self.course.exercise(exercise_id)
         if len(source) > MAX_SOURCE_BYTES:
-            raise SandboxError(f"the submission is larger than {MAX_SOURCE_BYTES} bytes")
+            raise SandboxError(key="grading_submission_too_large", n=MAX_SOURCE_BYTES)
         ref = self.reference(spec)
         started = time.monotonic()
         ev, run = self.collect(spec, source)
@@ -582,19 +568,20 @@ def _adopt_training(ev: Evidence, trains: bool, lang: str) -> None:
     failed = [run.error for run in runs if run.error]
     if unsupported:
         shown = ", ".join(unsupported)[:500]
-        ev.failure = tr(
-            lang,
-            f"the training could not be checked: the grader runs fit() with Keras' own "
-            f"callbacks and plain arrays only, and this call uses {shown}",
-            f"訓練を確認できませんでした。採点では Keras 組み込みのコールバックと配列だけで fit() を"
-            f"実行しますが、この呼び出しは {shown} を使っています",
-        )
+        ev.failure = text(lang, "grading_training_could_not_checked_grader", shown=shown)
     elif failed:
-        ev.failure = tr(
-            lang,
-            f"model.fit failed when the grader ran your call: {failed[0]}",
-            f"採点プログラムがあなたの model.fit の呼び出しを実行すると失敗しました：{failed[0]}",
-        )
+        ev.failure = text(lang, "grading_model_fit_failed_when_grader", error=failed[0])
+
+
+def _load_error(err: LoadError, lang: str) -> str:
+    """Why the returned model could not be loaded: the inspector's catalogue key in the learner's
+    language (an unknown key or fields that do not fit it: the plain message)."""
+    if err.key and err.key.startswith("inspect_") and err.key in catalogue(lang):
+        try:
+            return text(lang, err.key, **err.fields)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return err.message
 
 
 def _copy_export(src: Path, dest: Path) -> None:
@@ -625,48 +612,25 @@ def _distrust(ev: Evidence, lang: str) -> None:
         return  # judged as such: "cannot be loaded safely"
     r.facts = None
     if err is not None and err.kind == "custom":
-        why = r.save_errors.get("returned_sm") or err.message
-        ev.failure = tr(
-            lang,
-            f"a model of your own class could not be checked: {why}",
-            f"独自クラスのモデルを確認できませんでした：{why}",
-        )
+        export = r.save_errors.get("returned_sm")
+        why = text(lang, "not_exported", error=export) if export else _load_error(err, lang)
+        ev.failure = text(lang, "grading_own_class_not_checkable", why=why)
         return
     if err is None and r.compile_mismatch:
         ev.failure = _mismatch_message(r.compile_mismatch, lang)
         return
-    saving = r.save_errors.get("returned.keras", "no model file")
-    detail = err.message if err is not None else saving
-    ev.failure = tr(
-        lang,
-        f"the model could not be checked: it was not handed back as a loadable file ({detail})",
-        f"モデルを確認できませんでした。読み込めるファイルとして返されていません（{detail}）",
-    )
+    saving = r.save_errors.get("returned.keras") or text(lang, "grading_no_model_file")
+    detail = _load_error(err, lang) if err is not None else saving
+    ev.failure = text(lang, "grading_model_not_handed_back", detail=detail)
 
 
 def _mismatch_message(m: dict[str, str], lang: str) -> str:
     said, uses = m.get("said", ""), m.get("uses", "")
     if m.get("kind") == "optimizer":
-        return tr(
-            lang,
-            f"the model could not be checked: its saved compile settings name the optimizer "
-            f"{said}, but it uses {uses}",
-            f"モデルを確認できませんでした。保存された compile 設定のオプティマイザは {said} ですが、"
-            f"実際には {uses} を使っています",
-        )
+        return text(lang, "grading_model_saved_optimizer_differs", said=said, uses=uses)
     if m.get("kind") == "loss":
-        return tr(
-            lang,
-            f"the model could not be checked: its saved compile settings name the loss {said}, "
-            f"but it uses {uses}",
-            f"モデルを確認できませんでした。保存された compile 設定の損失関数は {said} ですが、"
-            f"実際には {uses} を使っています",
-        )
-    return tr(
-        lang,
-        f"the model could not be checked: its compile settings cannot be read ({said})",
-        f"モデルを確認できませんでした。compile 設定を読み取れません（{said}）",
-    )
+        return text(lang, "grading_model_saved_loss_differs", said=said, uses=uses)
+    return text(lang, "grading_model_compile_unreadable", said=said)
 
 
 def _array(path: Path) -> np.ndarray | None:

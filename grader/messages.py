@@ -7,6 +7,7 @@ next` may; tests check that both read the same)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -73,3 +74,14 @@ def _unquote(quoted: str) -> str:
 def text(lang: str, key: str, /, **fields: object) -> str:
     """The text of `key` in `lang`, its {placeholders} filled in."""
     return catalogue(lang)[key].format(**fields)
+
+
+def one_of(lang: str, items: Sequence[str], *, sep: str = "list_or", last: str = "list_or") -> str:
+    """Items as one phrase ('a or b', 'a, b or c'): each joined to those before it by the
+    catalogue's `sep` entry, the last one by `last` (entries with {first} and {then})."""
+    if not items:
+        return ""
+    out = items[0]
+    for i, item in enumerate(items[1:], 2):
+        out = text(lang, last if i == len(items) else sep, first=out, then=item)
+    return out

@@ -26,6 +26,8 @@ DYNAMIC = {
     "grade_": ["check", "points", "message"],
     "review_": ["none", "next", "due", "more", "answer_with", "done"],
     "stats_": ["lesson", "tag", "exercise", "attempts", "best"],
+    "list_": ["or", "comma", "comma_or", "semicolon"],  # messages.one_of
+    "mistake_wrong_count_": ["one", "two", "three", "many"],  # English plurals
 }
 # Where a key is named: (pattern, prefix added to what it finds, also in files that do not
 # import grader.messages).
@@ -33,10 +35,12 @@ USES = [
     (re.compile(r'\btext\(\s*[^,]+?,\s*"(\w+)"'), "", False),
     (re.compile(r'\b_t\(\s*[\w.]+,\s*"(\w+)"'), "review_", False),  # learn review's texts
     (re.compile(r'"(stats_\w+)"'), "", False),  # the column titles of learn stats
+    (re.compile(r'"(mistake_\w+)"'), "", False),  # the tables of classic mistakes
     (re.compile(r'\.problem\(\s*[^,]+,\s*"(\w+)"'), "", False),  # a class's folder
     (re.compile(r'\bkey = "(\w+)" if [^\n]+? else (?:"(\w+)")?'), "", False),  # a or b
     (re.compile(r'\bkey="(\w+)"'), "", True),  # an error
     (re.compile(r'\b(?:Problem|invalid)\("(\w+)"'), "", True),  # a problem in a course file
+    (re.compile(r'\bNotCheckable\(\s*"(\w+)"'), "", True),  # the inspector's, rendered by grading
 ]
 
 
@@ -90,6 +94,16 @@ def test_every_key_used_in_the_code_is_in_the_catalogue() -> None:
     assert sorted(used_keys() - set(catalogue("en"))) == []
 
 
+@pytest.mark.parametrize(
+    "path", sorted(GRADER.rglob("*.py")), ids=lambda p: str(p.relative_to(GRADER))
+)
+def test_no_inline_translations_left(path: Path) -> None:
+    """Feedback comes from the catalogue: no tr(lang, "english", "japanese") pair in the code."""
+    source = path.read_text(encoding="utf-8")
+    assert re.findall(r"\btr\(\s*[^,()]+,\s*f?[\"']", source) == []
+    assert re.findall(r"^def tr\(", source, re.MULTILINE) == []
+
+
 def test_every_key_in_the_catalogue_is_used() -> None:
     assert sorted(set(catalogue("en")) - used_keys()) == []
 
@@ -110,9 +124,12 @@ def test_parse_po(source: str, parsed: dict[str, str]) -> None:
 
 
 def _outside_code(value: str) -> str:
-    """The text a reader sees as prose: no `code`, {placeholders}, Markdown link targets or
-    command lines."""
-    value = re.sub(r"`[^`]*`|\{\w+\}|!?\[[^\]]*\]\([^)]*\)", "", value)  # code, fields, links
+    """The text a reader sees as prose: no `code`, {placeholders}, Markdown link targets, calls
+    such as fit() or command lines."""
+    # `code`, {fields} (also with !r or a format spec), links
+    value = re.sub(r"`[^`]*`|\{\w+(?:![rsa])?(?::[^{}]*)?\}|!?\[[^\]]*\]\([^)]*\)", "", value)
+    # code in feedback, fit(), sys.exit(), validation_data=(x, y), and an interval such as (0, 1)
+    value = re.sub(r"\b[A-Za-z_][\w.]*=?\([^()]*\)|\(\d[\d., ]*\)", "", value)
     return re.sub(r"learn [\w -]+|--\w+|\.\.\.|-- | --", "", value)
 
 

@@ -53,7 +53,17 @@ MAX_GRAPH = 50_000_000
 
 
 class NotCheckable(Exception):
-    """The exported model cannot be checked; the message says why, for the learner."""
+    """The exported model cannot be checked: why, as a message catalogue key and its fields,
+    rendered in the learner's language by the scoring side (the jobs hold no catalogue)."""
+
+    def __init__(self, key: str, **fields: str) -> None:
+        super().__init__(key)
+        self.key, self.fields = key, fields
+
+    def load_error(self) -> dict[str, Any]:
+        """The inspector's `returned_error` for it."""
+        fields = {k: v[:500] for k, v in self.fields.items()}
+        return {"kind": "custom", "message": self.key, "key": self.key, "fields": fields}
 
 
 def _graph(folder: Path) -> Any:
@@ -62,18 +72,18 @@ def _graph(folder: Path) -> Any:
 
     pb = folder / "saved_model.pb"
     if not pb.is_file() or pb.stat().st_size > MAX_GRAPH:
-        raise NotCheckable("no exported graph of the model was handed back")
+        raise NotCheckable("inspect_no_exported_graph")
     saved = saved_model_pb2.SavedModel()
     try:
         saved.ParseFromString(pb.read_bytes())
         graph = saved.meta_graphs[0]
     except Exception as e:  # noqa: BLE001 (a forged or truncated file)
-        raise NotCheckable(f"the exported graph is unreadable: {e}") from e
+        raise NotCheckable("inspect_graph_unreadable", error=str(e)) from e
     funcs = {f.signature.name: f for f in graph.graph_def.library.function}
     ops = {n.op for n in graph.graph_def.node} | {n.op for f in funcs.values() for n in f.node_def}
     bad = sorted(op for op in ops if op in FORBIDDEN or any(p in op for p in FORBIDDEN_PARTS))
     if bad:
-        raise NotCheckable(f"the model's graph has operations with side effects: {', '.join(bad)}")
+        raise NotCheckable("inspect_graph_side_effects", ops=", ".join(bad))
     return graph
 
 
@@ -84,14 +94,14 @@ def read_graph(folder: Path) -> tuple[str | None, list[str]]:
     funcs = {f.signature.name: f for f in graph.graph_def.library.function}
     signature = graph.signature_def.get("serve") or graph.signature_def.get("serving_default")
     if signature is None or len(signature.outputs) != 1:
-        raise NotCheckable("the exported graph has no single-output serving function")
+        raise NotCheckable("inspect_graph_no_serving")
     nodes = {n.name: n for n in graph.graph_def.node}
     output = next(iter(signature.outputs.values())).name
     try:
         op = _source_op(output, nodes, funcs, 0)
         recurrent = recurrent_layers(output, nodes, funcs)
     except (ValueError, KeyError, IndexError) as e:  # a forged graph's malformed references
-        raise NotCheckable(f"the exported graph is unreadable: {type(e).__name__}: {e}") from e
+        raise NotCheckable("inspect_graph_unreadable", error=f"{type(e).__name__}: {e}") from e
     return ACTIVATIONS.get(op), recurrent
 
 
@@ -119,7 +129,7 @@ def compile_config(archive: Path) -> dict[str, Any] | None:
     try:
         config = archive_config(archive).get("compile_config")
     except Exception as e:  # noqa: BLE001
-        raise NotCheckable(f"the model file is unreadable: {e}") from e
+        raise NotCheckable("inspect_model_file_unreadable", error=str(e)) from e
     return config if isinstance(config, dict) else None
 
 
@@ -137,15 +147,13 @@ def load_exported(
         inputs = keras.Input(input_shape)
         model = keras.Model(inputs, layer(inputs))
     except Exception as e:  # noqa: BLE001
-        raise NotCheckable(f"the exported graph cannot be loaded: {type(e).__name__}: {e}") from e
+        raise NotCheckable("inspect_graph_not_loadable", error=f"{type(e).__name__}: {e}") from e
     if config is not None:
         try:
             with SafeModeScope(True):
                 model.compile_from_config(config)
         except Exception as e:  # noqa: BLE001 (e.g. a loss function of the learner's own)
-            raise NotCheckable(
-                f"its compile settings name code of its own, not Keras' ({type(e).__name__}: {e})"
-            ) from e
+            raise NotCheckable("inspect_compile_own_code", error=f"{type(e).__name__}: {e}") from e
         _shape_gradients(model.optimizer)
     return model, activation, recurrent
 

@@ -480,7 +480,7 @@ def _export(job: _Learner, model: Any, x: np.ndarray) -> None:
     except _OOM:
         raise
     except BaseException as e:  # noqa: BLE001 (its call() is learner code)
-        message = f"it could not be exported as a TensorFlow graph: {type(e).__name__}: {e}"
+        message = f"{type(e).__name__}: {e}"  # the scoring side says what failed
         job.report.setdefault("save_errors", {})["returned_sm"] = message[:500]
     finally:
         job.undo()
@@ -658,7 +658,7 @@ def _export_schedule(job: _Learner, schedule: Any) -> None:
     except _OOM:
         raise
     except BaseException as e:  # noqa: BLE001 (its __call__ is learner code)
-        message = f"it could not be exported as a TensorFlow graph: {type(e).__name__}: {e}"
+        message = f"{type(e).__name__}: {e}"  # the scoring side says what failed
         job.report.setdefault("save_errors", {})["schedule_sm"] = message[:500]
     finally:
         job.undo()

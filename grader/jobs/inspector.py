@@ -76,7 +76,7 @@ def fresh_weights(model: Any, seed: int, exported: bool = False) -> Any:
             elif name.endswith(_GLOROT) and len(v.shape) >= 2:
                 v.assign(keras.initializers.GlorotUniform(seed=seed + n)(v.shape, dtype=v.dtype))
             else:
-                raise NotCheckable(f"its variable {name!r} cannot be given fresh initial values")
+                raise NotCheckable("inspect_variable_not_reinitialisable", name=repr(name))
         return model
     config = model.get_compile_config()
     clone = keras.models.clone_model(model)
@@ -99,7 +99,7 @@ def _train(model: Any, payload: dict[str, Any], facts: dict[str, Any]) -> None:
     except _OOM:
         raise
     except NotCheckable as e:
-        facts["returned_error"] = {"kind": "custom", "message": str(e)[:1000]}
+        facts["returned_error"] = e.load_error()
         facts["trained"] = False
         return
     except Exception as e:  # noqa: BLE001 (e.g. a loss that does not fit the labels)
@@ -349,7 +349,7 @@ def inspect(payload: dict[str, Any]) -> None:
             )
             err, facts["exported"] = None, True
         except NotCheckable as e:
-            err = {"kind": "custom", "message": str(e)[:1000]}
+            err = e.load_error()
     if returned is not None:
         facts["facts"] = model_facts(returned)
         if facts.get("exported"):  # read off the graph: its structure, not its names

@@ -8,8 +8,9 @@ import json
 
 import numpy as np
 
-from grader.checks import Context, Evidence, call_problem, tr
+from grader.checks import Context, Evidence, call_problem
 from grader.exercises import CheckParams
+from grader.messages import text
 from grader.mistakes import value_note
 
 Verdict = tuple[bool, str]
@@ -30,8 +31,8 @@ def needs(ev: Evidence, ctx: Context, params: CheckParams) -> str | None:
 def _probe(ctx: Context, i: int) -> str:
     if not ctx.spec.probes:
         return ""
-    text = json.dumps(ctx.spec.probes[i], separators=(", ", ": "))
-    return text if len(text) <= 200 else text[:197] + "..."
+    shown = json.dumps(ctx.spec.probes[i], separators=(", ", ": "))
+    return shown if len(shown) <= 200 else shown[:197] + "..."
 
 
 def result(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
@@ -41,67 +42,64 @@ def result(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
     got = ev.values.get(name) or []
     want = [None if w is None else np.asarray(w) for w in ctx.reference["values"][name]]
     if len(described) != len(want) or len(got) != len(want):
-        return False, tr(lang, f"{name} was not called", f"{name} が呼ばれませんでした")
+        return False, text(lang, "check_was_not_called", name=name)
     differ: list[tuple[int, str]] = []
     for i, (info, g, w) in enumerate(zip(described, got, want, strict=True)):
         if w is None:
             continue
-        where = (
-            tr(lang, f" for {_probe(ctx, i)}", f"（{_probe(ctx, i)} のとき）")
-            if ctx.spec.probes
-            else ""
-        )
+        probe = _probe(ctx, i) if ctx.spec.probes else None
         if info.kind == "none":
-            differ.append(
-                (i, tr(lang, f"{name} returned None{where}", f"{name} が None を返しました{where}"))
-            )
+            if probe is not None:
+                msg = text(lang, "functions_returned_none_for", name=name, probe=probe)
+            else:
+                msg = text(lang, "functions_returned_none", name=name)
+            differ.append((i, msg))
         elif info.kind == "dict":
-            differ.append(
-                (
-                    i,
-                    tr(
-                        lang,
-                        f"{name} returned a dict{where}; return {len(w.reshape(-1))} value(s) in order, "
-                        "as a tuple",
-                        f"{name} が dict を返しています{where}。{len(w.reshape(-1))} 個の値を順にタプルで返してください",
-                    ),
+            count = len(w.reshape(-1))
+            if probe is not None:
+                msg = text(
+                    lang,
+                    "functions_returned_dict_for",
+                    name=name,
+                    probe=probe,
+                    count=count,
                 )
-            )
+            else:
+                msg = text(lang, "functions_returned_dict", name=name, count=count)
+            differ.append((i, msg))
         elif g is None:
-            differ.append(
-                (
-                    i,
-                    tr(
-                        lang,
-                        f"{name} did not return numbers{where} ({info.type or info.kind})",
-                        f"{name} が数値を返していません{where}({info.type or info.kind})",
-                    ),
+            returned = info.type or info.kind
+            if probe is not None:
+                msg = text(
+                    lang,
+                    "functions_not_numbers_for",
+                    name=name,
+                    probe=probe,
+                    returned=returned,
                 )
-            )
+            else:
+                msg = text(lang, "functions_not_numbers", name=name, returned=returned)
+            differ.append((i, msg))
         else:
             note = value_note(g, w, ctx.spec.data.n_classes, params.tolerance, lang)
-            if note is not None:
-                differ.append((i, f"{name}: {note}{where}"))
+            if note is not None and probe is not None:
+                differ.append(
+                    (i, text(lang, "functions_value_note_for", name=name, note=note, probe=probe))
+                )
+            elif note is not None:
+                differ.append((i, text(lang, "functions_value_note", name=name, note=note)))
     if not differ:
         n = len(want)
-        return True, tr(
-            lang,
-            f"{name} returns what the reference returns" + (f" on all {n} probes" if n > 1 else ""),
-            f"{name} は模範解答と同じ値を返しています" + (f"（全 {n} 件）" if n > 1 else ""),
-        )
+        if n > 1:
+            return True, text(lang, "functions_same_on_all_probes", name=name, n=n)
+        return True, text(lang, "functions_same_as_reference", name=name)
     shifted = _shift(got, want)
     if shifted is not None and len(want) > 2:
-        return False, tr(
-            lang,
-            f"{name} is off by one on every probe ({shifted:+d}): check whether counting "
-            "starts at 0 or 1, and where it stops",
-            f"{name} がすべての入力で 1 ずれています（{shifted:+d}）。数え始めが 0 か 1 か、"
-            "どこで数え終わるかを確認してください",
-        )
+        return False, text(lang, "functions_off_by_one", name=name, shifted=shifted)
     first = differ[0][1]
     more = len(differ) - 1
     if more:
-        first += tr(lang, f" (and {more} more)", f"（ほかに {more} 件）")
+        return False, text(lang, "functions_and_more", first=first, more=more)
     return False, first
 
 

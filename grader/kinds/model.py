@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from grader.checks import Context, Evidence, call_problem, tr, training_check
+from grader.checks import Context, Evidence, call_problem, training_check
 from grader.exercises import CheckParams
 from grader.facts import ModelFacts, loss_of, meanings, metrics_of
+from grader.messages import one_of, text
 from grader.mistakes import activation_note, loss_note, metric_note
 
 Verdict = tuple[bool, str]
@@ -16,7 +17,7 @@ def needs(ev: Evidence, ctx: Context, params: CheckParams) -> str | None:
     """A compiled model returned by the entry point that returns one, checkable as a file."""
     entry = ctx.spec.entry("model")
     if entry is None:
-        return tr(ctx.lang, "the exercise returns no model", "この課題はモデルを返しません")
+        return text(ctx.lang, "model_exercise_has_no_model")
     return _model_problem(ev, entry.name, ctx.lang)
 
 
@@ -25,32 +26,19 @@ def _model_problem(ev: Evidence, entry: str, lang: str) -> str | None:
     facts = ev.facts
     if problem is None and facts is None:
         returned = ev.report.calls[entry].returned if ev.report else "?"
-        problem = tr(
-            lang,
-            f"{entry} must return a keras.Model, got {returned}",
-            f"{entry} は keras.Model を返す必要がありますが、{returned} が返りました",
-        )
+        problem = text(lang, "model_not_a_model", entry=entry, returned=returned)
     if (
         problem is None
         and ev.inspect
         and ev.inspect.returned_error
         and ev.inspect.returned_error.kind == "unsafe"
     ):
-        problem = tr(
-            lang,
-            "the model uses code that cannot be loaded safely (e.g. a Lambda "
-            "layer); use built-in layers",
-            "安全に読み込めないコード（Lambda 層など）を含むモデルです。組み込みの層を使ってください",
-        )
+        problem = text(lang, "model_unsafe_code")
     if problem:
         return problem
     assert facts is not None
     if facts.compile is None:
-        return tr(
-            lang,
-            "the model is not compiled: call model.compile(...) before returning it",
-            "モデルが compile されていません。return の前に model.compile(...) を呼んでください",
-        )
+        return text(lang, "model_not_compiled")
     return None
 
 
@@ -60,7 +48,7 @@ def _facts(ev: Evidence) -> ModelFacts:
 
 
 def returns_model(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
-    return True, tr(ctx.lang, "returns a compiled model", "compile 済みのモデルを返しています")
+    return True, text(ctx.lang, "model_returns_compiled_model")
 
 
 def loss(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
@@ -68,26 +56,18 @@ def loss(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
     name, logits = loss_of(facts.compile)
     want = ctx.expected["loss"]
     if name in want and logits:
-        return False, tr(
-            lang,
-            f"from_logits=True, but the output layer already applies "
-            f"{facts.output_activation}: the loss would apply it twice; drop "
-            "from_logits",
-            f"from_logits=True ですが、出力層がすでに "
-            f"{facts.output_activation} を適用しています。二重に適用されるので "
-            "from_logits を外してください",
+        return False, text(
+            lang, "model_from_logits_twice", output_activation=facts.output_activation
         )
     if name in want:
-        return True, tr(lang, f"loss {name}", f"損失関数 {name}")
+        return True, text(lang, "model_loss_ok", name=name)
     hint = loss_note(ctx.labels, name or "", want, ctx.n_classes, lang)
     if hint:
         return False, hint
-    shown = name or tr(lang, "none", "なし")
-    return False, tr(
-        lang,
-        f"loss {shown} does not fit this task: use {' / '.join(want)}",
-        f"損失関数 {shown} はこの課題に合いません。{' / '.join(want)} を使ってください",
-    )
+    use = " / ".join(want)
+    if not name:
+        return False, text(lang, "model_no_loss", use=use)
+    return False, text(lang, "model_loss_wrong", name=name, use=use)
 
 
 def output(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
@@ -95,31 +75,14 @@ def output(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
     units, act = facts.output_units, facts.output_activation or "linear"
     want_units, want_acts = ctx.expected["units"], ctx.expected["activations"]
     if units != want_units:
-        return False, tr(
-            lang,
-            f"the output layer has {units} units; this task needs {want_units}",
-            f"出力層のユニット数が {units} です。この課題では {want_units} が必要です",
-        )
+        return False, text(lang, "model_output_units_wrong", units=units, want_units=want_units)
     if act not in want_acts:
-        note = activation_note(ctx.labels, act, lang)
-        if note is not None and want_acts == ["linear"]:
-            return False, tr(
-                lang,
-                f"{note[0]}: use no activation (linear) on the output",
-                f"{note[1]}。出力層には活性化関数を付けないで（linear）ください",
-            )
+        note = activation_note(ctx.labels, act, want_acts, lang)
         if note is not None:
-            return False, tr(
-                lang,
-                f"{note[0]}: this task needs {' or '.join(want_acts)}",
-                f"{note[1]}。この課題では {' か '.join(want_acts)} が必要です",
-            )
-        return False, tr(
-            lang,
-            f"the output activation is {act}; this task needs {' or '.join(want_acts)}",
-            f"出力層の活性化関数が {act} です。この課題では {' か '.join(want_acts)} が必要です",
-        )
-    return True, tr(lang, f"output: {units} unit(s), {act}", f"出力層：{units} ユニット, {act}")
+            return False, note
+        acts = one_of(lang, want_acts)
+        return False, text(lang, "model_output_activation_wrong", act=act, acts=acts)
+    return True, text(lang, "model_output_ok", units=units, act=act)
 
 
 def metrics(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
@@ -137,32 +100,18 @@ def metrics(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
     if insp is not None and insp.metric_truth:
         have = meanings(insp.metric_values, insp.metric_truth)
         if wanted <= have:
-            return True, tr(ctx.lang, f"metric {want}", f"評価指標 {want}")
+            return True, text(ctx.lang, "model_metric_ok", want=want)
         if want in names:  # called so, but it computes something else on this data
             return False, _computes_other(want, ctx.lang)
     elif want in names and exact and failed:  # Accuracy() could not even compare the shapes
         return False, _computes_other(want, ctx.lang)
     elif want in names:
-        return True, tr(ctx.lang, f"metric {want}", f"評価指標 {want}")
-    return False, tr(
-        ctx.lang,
-        f"add the {want} metric: metrics=[{want!r}]",
-        f"評価指標 {want} を追加してください：metrics=[{want!r}]",
-    )
+        return True, text(ctx.lang, "model_metric_ok", want=want)
+    return False, text(ctx.lang, "model_metric_missing", want=want)
 
 
 def _computes_other(want: str, lang: str) -> str:
-    return tr(
-        lang,
-        f"the metric named {want} does not compute the {want} of this model's "
-        f"predictions (e.g. keras.metrics.Accuracy() counts exact matches of "
-        f"probabilities with labels, binary accuracy thresholds every output at 0.5): "
-        f"use metrics=[{want!r}], which Keras matches to the loss",
-        f"{want} という名前の評価指標が、このモデルの予測の {want} を計算していません"
-        f"(たとえば keras.metrics.Accuracy() は確率とラベルの完全一致を数え、"
-        f"binary accuracy は各出力を 0.5 で区切ります)。"
-        f"metrics=[{want!r}] を使えば、Keras が損失に合った指標を選びます",
-    )
+    return text(lang, "model_metric_computes_other", want=want)
 
 
 def layers(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
@@ -175,35 +124,13 @@ def layers(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
     wanted = " / ".join(params.any_of)
     if ev.inspect is not None and ev.inspect.exported:
         if found:
-            return True, tr(
-                ctx.lang,
-                f"its graph runs a {found[0]} over the time steps",
-                f"グラフが時刻ごとに {found[0]} を実行しています",
-            )
+            return True, text(ctx.lang, "model_graph_recurrent_loop", found=found[0])
         if facts.layer_classes:  # a recurrent loop, but of another shape
-            return False, tr(
-                ctx.lang,
-                f"the model has no {wanted} layer: the loop over the time steps in its graph "
-                f"does not have the shape of one; this task needs one of them",
-                f"モデルに {wanted} の層がありません。グラフの時刻ごとのループがそのどれの形にも"
-                f"なっていません。この課題ではそのどれかが必要です",
-            )
-        return False, tr(
-            ctx.lang,
-            f"the model has no {wanted} layer: its graph has no loop over the time steps that "
-            f"carries a state through a recurrent kernel as these layers do (layer names do not "
-            f"count); this task needs one of them",
-            f"モデルに {wanted} の層がありません。グラフに、これらの層のように状態を再帰カーネルに"
-            f"通して時刻ごとに引き継ぐループがありません（層の名前は判定に使いません）。"
-            f"この課題ではそのどれかが必要です",
-        )
+            return False, text(ctx.lang, "model_layer_loop_other_shape", wanted=wanted)
+        return False, text(ctx.lang, "model_layer_no_recurrent_loop", wanted=wanted)
     if found:
-        return True, tr(ctx.lang, f"uses {found[0]}", f"{found[0]} を使っています")
-    return False, tr(
-        ctx.lang,
-        f"the model has no {wanted} layer: this task needs one of them",
-        f"モデルに {wanted} の層がありません。この課題ではそのどれかが必要です",
-    )
+        return True, text(ctx.lang, "model_uses_layer", found=found[0])
+    return False, text(ctx.lang, "model_layer_missing", wanted=wanted)
 
 
 def trains(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 import math
 
-from grader.checks import Context, Evidence, call_problem, tr
+from grader.checks import Context, Evidence, call_problem
 from grader.exercises import CheckParams, ExerciseSpec
 from grader.facts import LrFacts, OptimizerFacts
+from grader.messages import one_of, text
 
 Verdict = tuple[bool, str]
 
@@ -37,7 +38,7 @@ def needs(ev: Evidence, ctx: Context, params: CheckParams) -> str | None:
     lang = ctx.lang
     entry = ctx.spec.entry("optimizer")
     if entry is None:
-        return tr(lang, "the exercise returns no optimizer", "この課題はオプティマイザを返しません")
+        return text(lang, "optimizer_exercise_has_no_optimizer")
     problem = call_problem(ev, entry.name, lang)
     if problem:
         return problem
@@ -45,39 +46,20 @@ def needs(ev: Evidence, ctx: Context, params: CheckParams) -> str | None:
     assert r is not None
     lr = ev.inspect.lr if ev.inspect else None
     if r.object_kind == "schedule":
-        return tr(
-            lang,
-            f"{entry.name} returned the schedule itself; pass it to the optimizer "
-            "(learning_rate=schedule) and return the optimizer",
-            f"{entry.name} がスケジュールそのものを返しています。"
-            "オプティマイザに learning_rate=schedule として渡し、オプティマイザを返してください",
-        )
+        return text(lang, "optimizer_returned_schedule", name=entry.name)
     if r.own_schedule and "schedule_sm" in r.save_errors:
-        return tr(
+        return text(
             lang,
-            f"the learning-rate schedule of your own class {r.own_schedule} could not be "
-            f"checked: {r.save_errors['schedule_sm']}",
-            f"独自クラスの学習率スケジュール {r.own_schedule} を確認できませんでした："
-            f"{r.save_errors['schedule_sm']}",
+            "optimizer_own_schedule_not_checkable",
+            own_schedule=r.own_schedule,
+            why=text(lang, "not_exported", error=r.save_errors["schedule_sm"]),
         )
     returned = r.calls[entry.name].returned
     if r.object_kind != "optimizer" and returned is not None:
-        return tr(
-            lang,
-            f"{entry.name} must return an optimizer of Keras' own classes, got {returned} "
-            "(an optimizer class of your own could report any settings, so it cannot be "
-            "checked safely)",
-            f"{entry.name} は Keras 組み込みのクラスのオプティマイザを返す必要があります"
-            f"({returned} が返りました。独自クラスのオプティマイザは設定を偽れるため、"
-            "安全に確認できません)",
-        )
+        return text(lang, "optimizer_own_class", name=entry.name, returned=returned)
     if lr is None or lr.error:
         why = lr.error if lr is not None else "?"
-        return tr(
-            lang,
-            f"the optimizer's learning rate could not be computed: {why}",
-            f"オプティマイザの学習率を計算できませんでした：{why}",
-        )
+        return text(lang, "optimizer_lr_not_computable", why=why)
     return None
 
 
@@ -92,11 +74,7 @@ def returns_optimizer(ev: Evidence, ctx: Context, params: CheckParams) -> Verdic
     want = str(ctx.reference["lr"]["class"])
     if got.lower() == want.lower():
         return True, want
-    return False, tr(
-        ctx.lang,
-        f"the optimizer is {got}; the task asks for {want}",
-        f"オプティマイザが {got} です。課題では {want} を指定しています",
-    )
+    return False, text(ctx.lang, "optimizer_class_wrong", got=got, want=want)
 
 
 def _show(value: object) -> str:
@@ -116,15 +94,9 @@ def hyperparameters(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
     got = ev.inspect.optimizer if ev.inspect else None
     want = OptimizerFacts.model_validate(ctx.reference["optimizer"])
     if got is None:
-        return False, tr(
-            lang, "the optimizer could not be read", "オプティマイザを読み取れませんでした"
-        )
+        return False, text(lang, "optimizer_not_readable")
     if got.class_.lower() != want.class_.lower():
-        return False, tr(
-            lang,
-            f"the optimizer is {got.class_}; the task asks for {want.class_}",
-            f"オプティマイザが {got.class_} です。課題では {want.class_} を指定しています",
-        )
+        return False, text(lang, "optimizer_class_wrong_read", got=got.class_, want=want.class_)
     wrong = []
     # When the reference sets hyperparameters, the exercise is about them: every one either side
     # sets must agree (nesterov=True is another optimizer). When it sets none, they are the
@@ -135,31 +107,16 @@ def hyperparameters(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
         if _close(g, w):
             continue
         if w is None:
-            wrong.append(
-                tr(
-                    lang,
-                    f"{key}={_show(g)} is set, but the task leaves it at Keras' default",
-                    f"{key}={_show(g)} が指定されていますが、課題では Keras の既定値のままです",
-                )
-            )
+            wrong.append(text(lang, "optimizer_setting_not_default", key=key, got=_show(g)))
         elif g is None:
-            wrong.append(
-                tr(
-                    lang,
-                    f"{key} is left at Keras' default; the task sets {key}={_show(w)}",
-                    f"{key} が Keras の既定値のままです。課題では {key}={_show(w)} です",
-                )
-            )
+            wrong.append(text(lang, "optimizer_setting_left_default", key=key, want=_show(w)))
         else:
             wrong.append(
-                tr(
-                    lang,
-                    f"{key} is {_show(g)}, not {_show(w)}",
-                    f"{key} が {_show(w)} ではなく {_show(g)} です",
-                )
+                text(lang, "optimizer_setting_wrong", key=key, got=_show(g), want=_show(w))
             )
     if wrong:
-        return False, f"{got.class_}: " + "; ".join(wrong)
+        wrongs = one_of(lang, wrong, sep="list_semicolon", last="list_semicolon")
+        return False, text(lang, "optimizer_settings_wrong", optimizer=got.class_, wrongs=wrongs)
     shown = ", ".join(f"{k}={_show(v)}" for k, v in sorted(want.explicit.items()))
     return True, f"{want.class_}({shown})" if shown else want.class_
 
@@ -173,7 +130,7 @@ def learning_rate(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
     at = list(ctx.reference["lr_steps"])
     got, want = lr.values, list(ref["values"])
     if len(got) != len(want):
-        return False, tr(lang, "the learning rate was not read", "学習率を読み取れませんでした")
+        return False, text(lang, "optimizer_lr_not_read")
 
     def value(i: int) -> tuple[float | None, float]:
         g, w = got[i], want[i]
@@ -193,47 +150,28 @@ def learning_rate(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
     g, w = value(show)
     shown = "?" if g is None else f"{g:.4g}"
     if params.relative:
-        msg = tr(
-            lang,
-            f"lr at step {at[show]} is {shown} x the initial rate (wanted {w:.4g})",
-            f"ステップ {at[show]} の学習率は初期値の {shown} 倍です（期待値 {w:.4g}）",
-        )
+        msg = text(lang, "optimizer_lr_relative", step=at[show], shown=shown, want=w)
     else:
-        msg = tr(
-            lang,
-            f"lr at step {at[show]}: {shown} (wanted {w:g})",
-            f"ステップ {at[show]} の学習率：{shown}（期待値 {w:g}）",
-        )
+        msg = text(lang, "optimizer_lr_absolute", step=at[show], shown=shown, want=w)
     if not off:
         return True, msg
     if params.relative and lr.schedule is None and ref.get("schedule"):
-        return False, tr(
+        return False, text(
             lang,
-            f"the learning rate is a constant {got[0]:g}: pass a {ref['schedule']} schedule as "
-            "learning_rate",
-            f"学習率が定数 {got[0]:g} です。learning_rate に {ref['schedule']} の"
-            "スケジュールを渡してください",
+            "optimizer_lr_constant",
+            rate=got[0],
+            schedule=ref["schedule"],
         )
     ref_staircase = (ref.get("schedule_config") or {}).get("staircase")
+    why = ""
     if params.dense and all(same(i) for i in named):
-        msg += tr(
-            lang,
-            f": the schedule only agrees at some steps; use a smooth {ref.get('schedule')}",
-            f"。一部のステップでしか一致しません。滑らかな {ref.get('schedule')} を使ってください",
-        )
+        why = text(lang, "optimizer_schedule_agrees_only_at_some", schedule=ref.get("schedule"))
     elif lr.schedule_config.get("staircase") and not ref_staircase:
-        msg += tr(
-            lang,
-            ": staircase=True makes it drop in steps; the task wants a smooth decay",
-            "。staircase=True だと階段状に下がります。課題は滑らかな減衰です",
-        )
+        why = text(lang, "optimizer_staircase_not_smooth")
     elif params.dense and _plateaus(got) > _plateaus(want):
-        msg += tr(
-            lang,
-            ": the learning rate stays flat and then drops, in steps (a staircase); the task "
-            "wants a smooth decay",
-            "。学習率が一定のまま続いてから下がる、階段状の変化です。課題は滑らかな減衰です",
-        )
+        why = text(lang, "optimizer_plateaus_not_smooth")
+    if why:
+        return False, text(lang, "optimizer_lr_wrong_why", lr=msg, why=why)
     return False, msg
 
 

@@ -116,8 +116,13 @@ def _metric_facts(model: Any, x: np.ndarray, y: np.ndarray, facts: dict[str, Any
     """What each compiled metric reports on training rows, and what accuracy, MAE and MSE of the
     same predictions are: a metric is judged by what it computes, not by its name."""
     n = min(len(x), 512)
-    values = model.evaluate(x[:n], y[:n], batch_size=256, verbose=0, return_dict=True)
-    pred = np.asarray(model.predict(x[:n], batch_size=256, verbose=0), dtype="float64")
+    out = model.predict(x[:n], batch_size=256, verbose=0)
+    # The compiled metrics updated on these predictions, as evaluate() would (its own loop and
+    # compiled function cost a tenth of the job, bench/RESULTS.md session 6).
+    model.reset_metrics()
+    values = model.compute_metrics(x[:n], y[:n], out)
+    values = {k: float(np.asarray(v)) for k, v in values.items() if k != "loss"}
+    pred = np.asarray(out, dtype="float64")
     truth = (y[:n].argmax(axis=-1) if y.ndim == 2 else y[:n]).astype("float64").reshape(-1)
     if pred.ndim == 2 and pred.shape[1] > 1:
         labels = pred.argmax(axis=-1)
@@ -288,8 +293,16 @@ def _checkpoint_loss(
             saved = keras.models.clone_model(model)
             saved.compile_from_config(model.get_compile_config())
             saved.load_weights(path)
-        else:
-            saved = keras.models.load_model(path, safe_mode=True)
+        else:  # a whole model: its weights are evaluated by the model that wrote them (same
+            # layers and compile config), whose compiled test function is traced already
+            weights = keras.models.load_model(path, safe_mode=True).get_weights()
+            kept = model.get_weights()
+            model.set_weights(weights)
+            try:
+                value = model.evaluate(*val, batch_size=256, verbose=0, return_dict=True)
+            finally:
+                model.set_weights(kept)
+            return float(value["loss"])
         value = saved.evaluate(*val, batch_size=256, verbose=0, return_dict=True)
         return float(value["loss"])
     except Exception:  # noqa: BLE001

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from grader import render
-from grader.clihelp import Command, localize, ui_lang
+from grader.clierrors import Choice, error_lang, localized
+from grader.clihelp import Command, Context, localize, ui_lang
 from grader.errors import ContentError, LearnError, in_lang
 from grader.messages import languages, text
 
@@ -33,15 +34,33 @@ class Group(click.Group):
     """Turns every LearnError into `Error: ...` and its exit code, in one place."""
 
     command_class = Command
+    context_class = Context
 
     def format_help(self, ctx: click.Context, formatter: Any) -> None:
         for cmd in (self, *self.commands.values()):
             localize(cmd, ctx)
         super().format_help(ctx, formatter)
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        line = list(args)
+        try:
+            ctx = super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as e:  # click's own words, in the learner's language
+            raise localized(e, error_lang(e.ctx, line)) from None
+        ctx.meta["learn_args"] = line
+        return ctx
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as e:
+            raise localized(e, error_lang(e.ctx or ctx, ctx.meta["learn_args"])) from None
         except LearnError as e:
             code = e.exit_code
             if isinstance(e, ContentError) and ctx.invoked_subcommand == "submit":
@@ -78,7 +97,7 @@ def shared_options(group: bool = False) -> list[click.Option]:
         ),
         click.Option(
             ["--lang"],
-            type=click.Choice(languages()),
+            type=Choice(languages()),
             is_eager=True,  # before --help, which is shown in this language
             help="Language of lessons and quizzes.",
             callback=_remember,

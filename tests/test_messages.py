@@ -36,6 +36,7 @@ USES = [
     (re.compile(r'\b_t\(\s*[\w.]+,\s*"(\w+)"'), "review_", False),  # learn review's texts
     (re.compile(r'"(stats_\w+)"'), "", False),  # the column titles of learn stats
     (re.compile(r'"(mistake_\w+)"'), "", False),  # the tables of classic mistakes
+    (re.compile(r'"(click_\w+)"'), "", False),  # click's own words (grader/clierrors.py)
     (re.compile(r'\.problem\(\s*[^,]+,\s*"(\w+)"'), "", False),  # a class's folder
     (re.compile(r'\bkey = "(\w+)" if [^\n]+? else (?:"(\w+)")?'), "", False),  # a or b
     (re.compile(r'\bkey="(\w+)"'), "", True),  # an error

@@ -14,3 +14,9 @@ if __name__ == "__main__":
     for case in CASES:
         for width in WIDTHS:
             (here / f"{case}.{width}.txt").write_text(rendering(case, width), encoding="utf-8")
+    from tests.test_clihelp import CASES, GOLDEN
+    from tests.test_clihelp import rendering as help_rendering
+
+    for lang, command, width in CASES:
+        text = help_rendering(lang, command, width)
+        (GOLDEN / f"{command}.{lang}.{width}.txt").write_text(text, encoding="utf-8")

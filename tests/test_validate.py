@@ -170,3 +170,18 @@ def test_not_a_course_in_japanese(tmp_path: Path) -> None:
     assert result.output == (
         f"{tmp_path}：コースではありません（course.yaml がありません）\nエラー：問題が 1 件見つかりました\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("listed", "missing_from"),
+    [("schema", "registry"), ("registry", "schema")],
+)
+def test_check_kind_names_agree(listed: str, missing_from: str) -> None:
+    """The schema's CheckKind names (what exercise.yaml may say) and the registry of judges
+    (grader/kinds) are written twice: a kind in one and not the other fails here, not when an
+    exercise first uses it."""
+    from grader.exercises import CHECK_KINDS
+    from grader.kinds import KINDS
+
+    names = {"schema": set(CHECK_KINDS), "registry": set(KINDS)}
+    assert names[listed] - names[missing_from] == set()

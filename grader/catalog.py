@@ -1,4 +1,5 @@
-"""A loaded course, and its cache: the validated course kept as JSON, keyed by its files' bytes.
+"""A loaded course, and its cache: the validated course kept as JSON, keyed by its files' bytes
+(in the learner's LEARN_HOME and in a cache folder all of the user's LEARN_HOMEs share).
 
 Light on purpose (no pydantic, no YAML): `learn next` on a cached course only reads JSON. The
 pydantic models of quizzes and exercises are built from the cached data the first time a
@@ -10,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from grader.errors import UsageError
 
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from grader.quizzes import AnyItem, QuizFile
 
 Kind = Literal["lesson", "quiz", "exercise"]
+KINDS: tuple[str, ...] = get_args(Kind)
 CONTENT = ("course.yaml", "lessons", "quizzes", "exercises")
 # The code that decides what a valid course is: a change to it invalidates every cache.
 SCHEMA_MODULES = ("course.py", "quizzes.py", "exercises.py", "catalog.py", "__init__.py")
@@ -174,32 +177,70 @@ def cache_key(root: Path) -> str:
     return h.hexdigest()
 
 
-def open_course(root: Path, cache_dir: Path | None) -> Course:
-    """The course at root, from the cache when its files have not changed (else validated)."""
-    if cache_dir is None:
+def shared_cache_dir() -> Path:
+    """The course cache every LEARN_HOME of this user shares (`LEARN_CACHE`, else the user cache
+    folder): a new learner's first `learn next` finds the course already validated."""
+    explicit = os.environ.get("LEARN_CACHE")
+    if explicit:
+        return Path(explicit)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("learn-keras", appauthor=False))
+
+
+def open_course(root: Path, cache_dirs: Sequence[Path]) -> Course:
+    """The course at root, from a cache when its files have not changed (else validated, and
+    the cache written to every folder of cache_dirs that takes it).
+
+    A cache file is `key`, the SHA-256 of the rest, and the validated course as JSON: one whose
+    key is not this course's (a file changed), whose digest does not match (a torn or corrupt
+    write) or whose shape is wrong is ignored and rebuilt, never used."""
+    if not cache_dirs:
         return _validate(root)
     try:
         key = cache_key(root)
     except OSError:
         return _validate(root)
-    path = cache_dir / f"course-{key[:24]}.json"
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-        if saved.get("key") == key:
-            units = [Unit(kind, ref) for kind, ref in saved["units"]]
-            return Course(root, units, saved["data"])
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    name = f"course-{key[:24]}.json"
+    for folder in cache_dirs:
+        found = _read_cache(folder / name, key, root)
+        if found is not None:
+            return found
     course = _validate(root)
-    data = {"key": key, "units": [[u.kind, u.ref] for u in course.units], "data": course.data}
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    body = json.dumps(
+        {"units": [[u.kind, u.ref] for u in course.units], "data": course.data},
+        ensure_ascii=False,
+    ).encode("utf-8")
+    blob = f"{key}\n{hashlib.sha256(body).hexdigest()}\n".encode() + body
+    for folder in cache_dirs:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f"{name}.{os.getpid()}.tmp"
+            tmp.write_bytes(blob)
+            os.replace(tmp, folder / name)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
     return course
+
+
+def _read_cache(path: Path, key: str, root: Path) -> Course | None:
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    saved_key, digest, body = (blob.split(b"\n", 2) + [b"", b""])[:3]
+    if saved_key != key.encode() or digest != hashlib.sha256(body).hexdigest().encode():
+        return None
+    try:
+        saved = json.loads(body)
+        units = [Unit(kind, ref) for kind, ref in saved["units"]]
+        data = saved["data"]
+        shaped = all(isinstance(data[part], dict) for part in ("spec", "quizzes", "exercises"))
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not shaped or not units or any(u.kind not in KINDS for u in units):
+        return None
+    return Course(root, units, data)
 
 
 def _validate(root: Path) -> Course:

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.catalog import Course, Unit, course_root, open_course
+from grader.catalog import Course, Unit, course_root, open_course, shared_cache_dir
 from grader.errors import UsageError
 from grader.messages import text
 from grader.progress import Store
@@ -41,7 +41,8 @@ class Session:
     def open(cls, course_dir: str | None, lang: str | None, workspace: str | None) -> Session:
         root = course_root(course_dir)
         home = learn_home()
-        course = open_course(root, None if home.is_file() else home / "cache")
+        own = [] if home.is_file() else [home / "cache"]
+        course = open_course(root, [*own, shared_cache_dir()])
         return cls(course, resolve(lang, workspace, course.default_lang))
 
     @cached_property

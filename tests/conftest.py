@@ -26,6 +26,7 @@ def held_out_key() -> Iterator[None]:
 def learn_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("LEARN_HOME", str(home))
+    monkeypatch.setenv("LEARN_CACHE", str(tmp_path / "user-cache"))  # the shared course cache
     monkeypatch.setenv("LEARN_WORKSPACE", str(tmp_path / "ws"))
     for var in ("LEARN_COURSE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(var, raising=False)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from grader import render
-from grader.clierrors import Choice, error_lang, localized
+from grader.clierrors import Aborted, Choice, confirm, error_lang, localized, prompt_text
 from grader.clihelp import Command, Context, localize, ui_lang
 from grader.errors import ContentError, LearnError, in_lang
 from grader.messages import languages, text
@@ -67,6 +67,9 @@ class Group(click.Group):
                 code = 2  # a broken exercise means the submission could not be graded
             lang = ui_lang(ctx)
             raise LearnException(e.text(lang), code, lang) from None
+        except (click.Abort, KeyboardInterrupt, EOFError):  # Ctrl-C, or no more input
+            click.echo(err=True)  # off the line of the prompt or of the output it stopped
+            raise Aborted(ui_lang(ctx)) from None
         except OSError as e:  # a file system refusal nobody foresaw: say where, no traceback
             where = f"{e.filename}: " if e.filename else ""
             raise LearnException(f"{where}{e.strerror or e}", 1, ui_lang(ctx)) from None
@@ -211,7 +214,7 @@ def _show_lesson(ctx: click.Context, ref: str, pager: bool | None, done_message:
 def ask(s: Session, item_id: str, shown: Shown | None = None) -> Verdict:
     """Prompt until the answer can be understood; record and return its verdict."""
     while True:
-        raw = click.prompt(text(s.lang, "prompt"), prompt_suffix=": ")
+        raw = click.prompt(prompt_text(s.lang, text(s.lang, "prompt")), prompt_suffix="")
         try:
             return s.answer(item_id, raw.split() or [raw], shown)
         except ContentError:
@@ -314,8 +317,8 @@ def reset(ctx: click.Context, unit: str | None, yes: bool) -> None:
     what = unit or text(s.lang, "everything")
     if unit:
         s.course.units_matching(unit)  # unknown ids fail before asking
-    if not yes and not click.confirm(text(s.lang, "reset_confirm", what=what)):
-        raise click.Abort()
+    if not yes and not confirm(s.lang, text(s.lang, "reset_confirm", what=what)):
+        raise Aborted(s.lang)
     done = s.reset(unit)
     click.echo(text(s.lang, "reset_done", what=", ".join(done) if unit else what))
 

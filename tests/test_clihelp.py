@@ -74,7 +74,7 @@ def test_clicks_own_words(lang: str, words: list[str]) -> None:
         (
             ["--lang", "ja", "next", "--bogus"],
             "使い方：learn next [OPTIONS]",
-            "「learn next --help」でヘルプを表示します。",
+            "ヘルプは「learn next --help」で表示できます。",
             "エラー：'--bogus' というオプションはありません。'--course' のことですか？",
         ),
         (
@@ -92,14 +92,14 @@ def test_clicks_own_words(lang: str, words: list[str]) -> None:
         (
             ["--lang", "ja", "--bogus"],
             "使い方：learn [OPTIONS] COMMAND [ARGS]...",
-            "「learn --help」でヘルプを表示します。",
+            "ヘルプは「learn --help」で表示できます。",
             "エラー：'--bogus' というオプションはありません。'--course' のことですか？",
         ),
         (
             ["--lang", "ja", "submit"],
             "使い方：learn submit [OPTIONS] EXERCISE_ID [FILE]",
-            "「learn submit --help」でヘルプを表示します。",
-            "エラー：引数 'EXERCISE_ID' がありません。",
+            "ヘルプは「learn submit --help」で表示できます。",
+            "エラー：引数 'EXERCISE_ID' が指定されていません。",
         ),
         (
             ["--lang", "en", "submit"],
@@ -110,20 +110,20 @@ def test_clicks_own_words(lang: str, words: list[str]) -> None:
         (
             ["--lang", "ja", "nxt"],
             "使い方：learn [OPTIONS] COMMAND [ARGS]...",
-            "「learn --help」でヘルプを表示します。",
+            "ヘルプは「learn --help」で表示できます。",
             "エラー：'nxt' というコマンドはありません。'next' のことですか？",
         ),
         (
             ["--lang", "ja", "next", "extra"],
             "使い方：learn next [OPTIONS]",
-            "「learn next --help」でヘルプを表示します。",
+            "ヘルプは「learn next --help」で表示できます。",
             "エラー：余分な引数があります（extra）。",
         ),
         (
             ["--lang", "ja", "next", "--lang", "xx"],
             "使い方：learn next [OPTIONS]",
-            "「learn next --help」でヘルプを表示します。",
-            "エラー：'--lang' の値が正しくありません：'xx' は 'en', 'ja' のどれでもありません。",
+            "ヘルプは「learn next --help」で表示できます。",
+            "エラー：'--lang' の値が正しくありません：'xx' は指定できません。'en', 'ja' のいずれかを指定してください。",
         ),
         (
             ["--lang", "en", "next", "--lang", "xx"],

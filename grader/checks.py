@@ -14,11 +14,12 @@ import numpy as np
 
 from grader.exercises import ExerciseSpec
 from grader.facts import (
+    ErrorInfo,
     InspectReport,
     LearnerReport,
     ModelFacts,
 )
-from grader.messages import text
+from grader.messages import catalogue, text
 
 Verdicts = dict[str, tuple[bool, str]]
 
@@ -56,6 +57,24 @@ class Context:
 
 
 # -- shared pieces --------------------------------------------------------------------------------
+def said(key: str | None, fields: dict[str, str], lang: str) -> str | None:
+    """A job's own words (a limit of the grader's: a `job_*` catalogue key and its fields) in
+    the learner's language; None for no key, another key or fields that do not fit it (the
+    learner's code runs in that job and may hand back anything)."""
+    if not key or not key.startswith("job_") or key not in catalogue(lang):
+        return None
+    try:
+        return text(lang, key, **fields)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return None
+
+
+def error_message(e: ErrorInfo, lang: str) -> str:
+    """An exception's `Type: message`, the grader's own message in the learner's language."""
+    own = said(e.key, e.fields, lang)
+    return e.message if own is None else f"{e.type}: {own}"
+
+
 def call_problem(ev: Evidence, name: str, lang: str) -> str | None:
     """Why calling an entry point gave nothing to judge, or None if it returned a value."""
     if ev.failure:
@@ -75,9 +94,10 @@ def call_problem(ev: Evidence, name: str, lang: str) -> str | None:
         e = info.error
         if e.type == "MissingFunction":
             return text(lang, "check_define_function_named_missing", name=name)
+        message = error_message(e, lang)
         if e.line:
-            return text(lang, "check_raised_at_line", name=name, message=e.message, line=e.line)
-        return text(lang, "check_raised", name=name, message=e.message)
+            return text(lang, "check_raised_at_line", name=name, message=message, line=e.line)
+        return text(lang, "check_raised", name=name, message=message)
     if info.returned == "NoneType":
         return text(lang, "check_returned_none_add_return_statement", name=name)
     return None

@@ -33,6 +33,9 @@ class ErrorInfo(Loose):
     type: Name
     message: Text
     line: Count | None = None
+    # A limit of the grader's met in the job: a `job_*` catalogue key and its fields (checks.said).
+    key: Name | None = None
+    fields: dict[Name, Name] = Field(default={}, max_length=5)
 
 
 class CallInfo(Loose):
@@ -137,6 +140,9 @@ class ValueInfo(Loose):
     keys: list[Name] = Field(default=[], max_length=20)
     type: Name | None = None
     error: Any = None
+    # Why an "other" value is not numbers the grader reads: a `job_*` key and its fields.
+    key: Name | None = None
+    fields: dict[Name, Name] = Field(default={}, max_length=5)
 
 
 class LearnerReport(Loose):

@@ -146,6 +146,7 @@ ROWS = [
     ("fit-validation", "ok_checkpoint_and_recompile.py", OK, None),
     ("fit-validation", "ok_logging_callbacks.py", OK, None),
     ("fit-validation", "ok_model_class_fit.py", OK, None),
+    ("fit-validation", "bad_fit_eleven_times.py", BAD, "model.fit was called more than 10 times"),
     (
         "fit-validation",
         "bad_custom_callback.py",
@@ -272,6 +273,7 @@ ROWS = [
     ("early-stop-epoch", "bad_stopped_epoch_attribute.py", BAD, "the reference's gives"),
     ("early-stop-epoch", "bad_never_stops_none.py", BAD, "returned None"),
     ("early-stop-epoch", "bad_returns_value.py", BAD, "epoch"),
+    ("early-stop-epoch", "bad_returns_string.py", BAD, "(str of dtype <U7)"),
     ("rnn-rmsprop", "ok_simplernn_strings.py", OK, None),
     ("rnn-rmsprop", "ok_lstm_functional.py", OK, None),
     ("rnn-rmsprop", "ok_gru_tf_keras.py", OK, None),
@@ -330,6 +332,24 @@ def test_submission(
     failed = [c.message for c in result.checks if not c.passed]
     assert keyword is not None
     assert any(keyword in m for m in failed), f"{keyword!r} in no failed check:\n{shown}"
+
+
+@pytest.mark.parametrize(
+    ("exercise", "name", "said"),
+    [
+        ("fit-validation", "bad_fit_eleven_times.py", "model.fit が 10 回を超えて呼び出されました"),
+        ("early-stop-epoch", "bad_returns_string.py", "（str、dtype <U7）"),
+    ],
+)
+def test_the_grader_s_own_limits_in_japanese(
+    grader: Grader, exercise: str, name: str, said: str
+) -> None:
+    """A limit met in the learner's job is handed back as a catalogue key and said in the
+    learner's language (the English text is the row's keyword above)."""
+    ja = Grader(grader.course, grader.cache_dir, "ja", sandbox=grader.sandbox)
+    result = ja.grade(exercise, (SUBMISSIONS / exercise / name).read_bytes())
+    failed = [c.message for c in result.checks if not c.passed]
+    assert failed and said in failed[0], describe(result)
 
 
 def test_every_submission_file_is_in_the_table() -> None:

@@ -42,6 +42,8 @@ USES = [
     (re.compile(r'\bkey="(\w+)"'), "", True),  # an error
     (re.compile(r'\b(?:Problem|invalid)\("(\w+)"'), "", True),  # a problem in a course file
     (re.compile(r'\bNotCheckable\(\s*"(\w+)"'), "", True),  # the inspector's, rendered by grading
+    (re.compile(r'\bGraderLimit\(\s*"(\w+)"'), "", True),  # a job's limit, rendered by checks.said
+    (re.compile(r'"key": "(job_\w+)"'), "", True),  # the same, handed back in a job's report
 ]
 
 

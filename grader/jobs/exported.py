@@ -17,6 +17,7 @@ from typing import Any
 
 import keras
 
+from grader.jobs.fitrecord import GraderLimit
 from grader.jobs.harness import archive_config
 
 # Operations that reach outside the computation (files, Python, summaries, debugging hooks).
@@ -128,6 +129,8 @@ def compile_config(archive: Path) -> dict[str, Any] | None:
     """The compile settings recorded in the `.keras` file (read as JSON, nothing deserialized)."""
     try:
         config = archive_config(archive).get("compile_config")
+    except GraderLimit as e:
+        raise NotCheckable(e.key, **e.fields) from e
     except Exception as e:  # noqa: BLE001
         raise NotCheckable("inspect_model_file_unreadable", error=str(e)) from e
     return config if isinstance(config, dict) else None

@@ -31,6 +31,19 @@ OUT = Path("out")  # what a job hands back (its working directory is the sandbox
 MAX_ARRAY = 5_000_000  # elements of one array handed back
 MAX_FIT_BYTES = 40_000_000  # all the arrays of all recorded fit calls together
 MAX_FIT_CALLS = 10
+
+
+class GraderLimit(Exception):
+    """A limit of the grader's own, met in a job (too many fit calls, too large a file): its
+    message catalogue key and fields, rendered in the learner's language by the scoring side
+    (the jobs hold no catalogue); the English text is the exception's message."""
+
+    def __init__(self, key: str, english: str, **fields: object) -> None:
+        super().__init__(english)
+        self.key = key
+        self.fields = {k: str(v) for k, v in fields.items()}
+
+
 # fit() options passed on as they are (plain numbers, strings or booleans); anything else that
 # fit() accepts is recorded as unsupported and the inspector does not run the call.
 PLAIN_ARGS = (

@@ -33,6 +33,7 @@ from grader.jobs.fitrecord import (
     MAX_FIT_BYTES,
     MAX_FIT_CALLS,
     OUT,
+    GraderLimit,
     RecordedHistory,
     Replay,
     describe_fit,
@@ -181,7 +182,11 @@ def _error(stage: str, exc: BaseException) -> dict[str, Any]:
     if isinstance(exc, SyntaxError) and exc.filename and exc.filename.endswith("submission.py"):
         line = exc.lineno
     text = f"{type(exc).__name__}: {exc}"
-    return {"stage": stage, "type": type(exc).__name__, "message": text[:2000], "line": line}
+    info: dict[str, Any] = {"stage": stage, "type": type(exc).__name__, "message": text[:2000]}
+    info["line"] = line
+    if isinstance(exc, GraderLimit):  # the grader's own words: said in the learner's language
+        info |= {"key": exc.key, "fields": exc.fields}
+    return info
 
 
 def _load(name: str) -> np.ndarray:
@@ -344,13 +349,19 @@ def _predict(model: Any, x: np.ndarray, name: str) -> None:
     np.save(OUT / name, pred, allow_pickle=False)
 
 
+MAX_CONFIG = 5_000_000  # bytes of a `.keras` archive's config.json
+
+
 def archive_config(path: Path) -> Any:
     """A `.keras` archive's config.json, parsed as plain JSON (nothing deserialized). Raises
-    OSError, ValueError or KeyError for a file that is not such an archive or is too large."""
+    OSError, ValueError or KeyError for a file that is not such an archive, GraderLimit for a
+    config.json larger than MAX_CONFIG."""
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo("config.json")
-        if info.file_size > 5_000_000:
-            raise ValueError("the model's config.json is too large")
+        if info.file_size > MAX_CONFIG:
+            english = "the model's config.json is too large"
+            size, limit = info.file_size, MAX_CONFIG
+            raise GraderLimit("inspect_config_too_large", english, size=size, limit=limit)
         return json.loads(archive.read(info))
 
 
@@ -555,7 +566,8 @@ def _recorded_call(job: _Learner, name: str, model: Any, args: list[Any]) -> Non
         if self is not model:  # another model of the learner's: not judged, trained as asked
             return real_fit(self, *args, **kw)
         if len(frozen) >= MAX_FIT_CALLS:
-            raise RuntimeError(f"model.fit was called more than {MAX_FIT_CALLS} times")
+            english = f"model.fit was called more than {MAX_FIT_CALLS} times"
+            raise GraderLimit("job_fit_calls", english, n=MAX_FIT_CALLS)
         kept: dict[str, np.ndarray] = {}
         text = describe_fit(args, kw, len(frozen), budget, kept)
         if model.optimizer is not first_optimizer:  # compiled again by the learner's code
@@ -691,14 +703,22 @@ def _describe_value(value: Any, file: str) -> dict[str, Any]:
         return {"kind": "none"}
     if isinstance(value, dict):
         return {"kind": "dict", "keys": sorted(str(k)[:50] for k in value)[:20]}
+    kind = type(value).__name__[:100]
+    other = {"kind": "other", "type": kind}
     try:
         arr = np.asarray(value)
-        if arr.dtype.kind not in "biuf" or arr.size > MAX_ARRAY:
-            raise TypeError(f"not numbers (dtype {arr.dtype})")
+        if arr.dtype.kind not in "biuf":
+            fields = {"type": kind, "dtype": str(arr.dtype)[:100]}
+            english = f"not numbers (dtype {arr.dtype})"
+            return other | {"error": english, "key": "job_value_not_numbers", "fields": fields}
+        if arr.size > MAX_ARRAY:
+            fields = {"type": kind, "size": str(arr.size), "limit": str(MAX_ARRAY)}
+            english = f"{arr.size} numbers, more than the {MAX_ARRAY} the grader reads"
+            return other | {"error": english, "key": "job_value_too_large", "fields": fields}
         np.save(OUT / file, arr, allow_pickle=False)
         return {"kind": "array", "file": file}
     except Exception as e:  # noqa: BLE001
-        return {"kind": "other", "type": type(value).__name__[:100], "error": str(e)[:300]}
+        return other | {"error": str(e)[:300]}
 
 
 def arguments(x: Any, y: Any, n_val: int, x_test: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 
-from grader.checks import Context, Evidence, call_problem
+from grader.checks import Context, Evidence, call_problem, said
 from grader.exercises import CheckParams
 from grader.messages import text
 from grader.mistakes import value_note
@@ -68,7 +68,7 @@ def result(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
                 msg = text(lang, "functions_returned_dict", name=name, count=count)
             differ.append((i, msg))
         elif g is None:
-            returned = info.type or info.kind
+            returned = said(info.key, info.fields, lang) or info.type or info.kind
             if probe is not None:
                 msg = text(
                     lang,

@@ -26,7 +26,7 @@ from grader import __version__
 from grader.checks import Context, Evidence, call_problem
 from grader.course import Course
 from grader.datasets import Split, generate
-from grader.errors import ContentError, LearnError, SandboxError
+from grader.errors import ContentError, LearnError, SandboxError, in_lang
 from grader.exercises import ExerciseSpec
 from grader.facts import (
     FIT_ARRAYS,
@@ -130,10 +130,11 @@ def _versions() -> str:
 
 def failure_reason(run: RunResult, lang: str) -> str | None:
     """Why the learner's process left no usable report, in words a learner understands."""
+    reason = in_lang(run.reason, lang)  # the sandbox's own words, in the learner's language
     if run.status == "timeout":
-        return text(lang, "grading_stopped_endless_loop_training_far", reason=run.reason)
+        return text(lang, "grading_stopped_endless_loop_training_far", reason=reason)
     if run.status == "memory":
-        return text(lang, "grading_stopped_array_layer_far_too", reason=run.reason)
+        return text(lang, "grading_stopped_array_layer_far_too", reason=reason)
     if run.status != "ok":
         # Hardening (hostile suite): name the error that ended it, e.g. a disk the code filled.
         errors = re.findall(r"^(\w+(?:Error|Exception|Exit)\b.*)$", run.output, re.MULTILINE)
@@ -141,10 +142,10 @@ def failure_reason(run: RunResult, lang: str) -> str | None:
             return text(
                 lang,
                 "grading_process_crashed_with_error",
-                reason=run.reason,
+                reason=reason,
                 error=errors[-1][:300],
             )
-        return text(lang, "grading_process_crashed", reason=run.reason)
+        return text(lang, "grading_process_crashed", reason=reason)
     return None
 
 

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.errors import SandboxError
+from grader.errors import Problem, SandboxError
 
 __all__ = ["Limits", "RunResult", "Sandbox", "SandboxError", "classify"]
 
@@ -84,7 +84,7 @@ class RunResult:
     output_truncated: bool
     output_total_bytes: int
     wall_time: float
-    reason: str
+    reason: str  # English; a Problem (a str with a catalogue key) when it is the sandbox's own
 
 
 # -- framing: 4-byte big-endian length + JSON; file descriptors ride on the first byte -----------
@@ -195,16 +195,17 @@ def kill_pids(pids: Sequence[int]) -> None:
 
 def classify(
     wait_status: int, timed_out: bool, cpu_time: float, limits: Limits, output_tail: str
-) -> tuple[str, int | None, int | None, str]:
-    """(status, exit_code, signal, reason) of a finished child."""
+) -> tuple[str, int | None, int | None, Problem]:
+    """(status, exit_code, signal, reason) of a finished child; the reason is a Problem: its
+    English text, and `.text(lang)` in the learner's."""
     code = os.waitstatus_to_exitcode(wait_status)
     sig = -code if code < 0 else None
     exit_code = code if code >= 0 else None
     if timed_out:
-        return "timeout", exit_code, sig, f"time limit of {limits.wall_seconds:g} s exceeded"
+        return "timeout", exit_code, sig, time_limit(limits)
     if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu_time >= limits.cpu_seconds):
-        return "timeout", exit_code, sig, f"CPU time limit of {limits.cpu_seconds} s exceeded"
-    memory = f"memory limit of {limits.memory_mb} MB exceeded"
+        return "timeout", exit_code, sig, Problem("sandbox_cpu_limit", seconds=limits.cpu_seconds)
+    memory = Problem("sandbox_memory_limit", mb=limits.memory_mb)
     if exit_code == EXIT_MEMORY:
         return "memory", exit_code, sig, memory
     # TensorFlow aborts when an allocation fails; RLIMIT_AS is always in force in the child.
@@ -213,10 +214,16 @@ def classify(
         return "memory", exit_code, sig, memory
     if sig is not None:
         name = signal.Signals(sig).name if sig in signal.valid_signals() else "?"
-        return "killed", exit_code, sig, f"killed by signal {sig} ({name})"
-    if exit_code == 0:
-        return "ok", 0, None, "exited with code 0"
-    return "error", exit_code, None, f"exited with code {exit_code}"
+        return "killed", exit_code, sig, Problem("sandbox_killed_by_signal", sig=sig, name=name)
+    return ("ok" if exit_code == 0 else "error"), exit_code, None, exited(exit_code)
+
+
+def time_limit(limits: Limits) -> Problem:
+    return Problem("sandbox_time_limit", seconds=f"{limits.wall_seconds:g}")
+
+
+def exited(code: int | None) -> Problem:
+    return Problem("sandbox_exit_code", code=code)
 
 
 class _Drain(threading.Thread):
@@ -355,7 +362,7 @@ class Sandbox:
                 except _ZygoteLost as exc:
                     self._discard()
                     if attempt == 2:
-                        raise SandboxError(f"the sandbox zygote keeps dying: {exc}") from exc
+                        raise SandboxError(key="sandbox_zygote_dying", error=exc) from exc
         raise AssertionError("unreachable")
 
     # -- internals ---------------------------------------------------------------------------------
@@ -380,7 +387,7 @@ class Sandbox:
                 continue
             self._slot_lock, self.job_uid = fd, uid
             return
-        raise SandboxError(f"sandbox uid(s) {slots[0] + self._uid_base}.. are all in use")
+        raise SandboxError(key="sandbox_slots_in_use", uid=slots[0] + self._uid_base)
 
     def _start(self) -> None:
         self._claim_slot()
@@ -402,7 +409,7 @@ class Sandbox:
         except OSError as exc:
             ours.close()
             self._discard()
-            raise SandboxError(f"cannot start the sandbox zygote: {exc}") from exc
+            raise SandboxError(key="sandbox_cannot_start", error=exc) from exc
         finally:
             theirs.close()
         self._sock = ours
@@ -416,7 +423,7 @@ class Sandbox:
         if reply is None or reply.get("op") != "ready":
             detail = (reply or {}).get("error") or self._log_tail() or "no output"
             self._discard()
-            raise SandboxError(f"the sandbox zygote failed to start: {detail}")
+            raise SandboxError(key="sandbox_start_failed", detail=detail)
 
     def _log_tail(self) -> str:
         try:
@@ -465,7 +472,7 @@ class Sandbox:
         try:
             reply = self._recv(start + _REPLY_TIMEOUT)
             if reply is not None and reply.get("op") == "error":
-                raise SandboxError(f"the sandbox failed: {reply.get('error')}")
+                raise SandboxError(key="sandbox_failed", error=reply.get("error"))
             if reply is None or reply.get("op") != "started":
                 raise _ZygoteLost(f"unexpected reply {reply!r}")
             pid = int(reply["pid"])
@@ -487,22 +494,20 @@ class Sandbox:
         wall = time.monotonic() - start
         output = drain.head.decode("utf-8", errors="replace")
 
-        def result(status: str, code: int | None, sig: int | None, reason: str) -> RunResult:
+        def result(status: str, code: int | None, sig: int | None, reason: Problem) -> RunResult:
             truncated = drain.total > len(drain.head)
             return RunResult(status, code, sig, output, truncated, drain.total, wall, reason)
 
         if done is None:
             if timed_out:
-                return result(
-                    "timeout", None, None, f"time limit of {limits.wall_seconds:g} s exceeded"
-                )
-            return result("error", None, None, "the sandbox zygote died while the job was running")
+                return result("timeout", None, None, time_limit(limits))
+            return result("error", None, None, Problem("sandbox_zygote_died"))
         if done.get("op") != "done":
-            raise SandboxError(f"the sandbox failed: {done.get('error', done)}")
+            raise SandboxError(key="sandbox_failed", error=done.get("error", done))
         # A job that ended by itself while the zygote was still cleaning up did not time out.
         timed_out = bool(done["killed"])
         if not done["isolated"] and not timed_out:
-            raise SandboxError(f"the sandbox could not isolate the job:\n{output[-3000:]}")
+            raise SandboxError(key="sandbox_not_isolated", output=output[-3000:])
         tail = drain.tail.decode("utf-8", errors="replace")
         return result(*classify(int(done["status"]), timed_out, float(done["cpu"]), limits, tail))
 

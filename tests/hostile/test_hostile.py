@@ -239,6 +239,7 @@ TABLE = [
     row("forged_stdout.py", FAST, 80, SGD),
     row("forged_files.py", FAST, 80, SGD),
     row("forged_report_exit.py", "compile-multiclass", 0, r"could not be checked"),
+    row("forged_grader_limit.py", FAST, 0, r"raised GraderLimit: forged by the submission"),
     # 9. monkeypatching
     row("patch_compile_config.py", "compile-multiclass", 80, SGD),
     row("patch_private_config.py", "compile-multiclass", 80, r"optimizer Adam, but it uses SGD"),

@@ -3,11 +3,12 @@
 Usage: python bench/startup.py [runs]   (prints medians and the ratios; nothing is asserted)
 
 Each run is a fresh learner (a new LEARN_HOME: `learn next` renders lesson 1).
-- "first run": the very first run of this course on a machine (no cache anywhere, LEARN_CACHE a
-  fresh folder too): the course is validated with pydantic and YAML and the caches written;
-- "cold": a new LEARN_HOME with no cache of its own (the brief's cold start); the course cache
-  that every LEARN_HOME of the user shares (LEARN_CACHE, else the user cache folder) was written
-  by an earlier learner;
+- "first run": the very first run of this course on a machine (no cache anywhere: a fresh
+  LEARN_HOME and a fresh user cache folder, XDG_CACHE_HOME): the course is validated with
+  pydantic and YAML and the caches written;
+- "cold": a new LEARN_HOME with no cache of its own; the course cache that every LEARN_HOME of
+  the user shares (LEARN_CACHE, else the user cache folder: here XDG_CACHE_HOME) was written by
+  an earlier learner;
 - "warm": the course cache is in the learner's own LEARN_HOME.
 The grader's modules are byte-compiled first, as `pip install` does (a checkout run with
 PYTHONDONTWRITEBYTECODE=1 would otherwise compile them from source on every run).
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import compileall
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -24,11 +26,18 @@ import sys
 import tempfile
 import time
 
+CPU: list[float] = []  # the CPU time (user + system) of the last run, for the CPU column
+
 
 def timed(cmd: list[str], env: dict[str, str]) -> float:
+    """Wall time of one run; its CPU time is appended to CPU (less sensitive to a busy machine)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return wall
 
 
 def main() -> None:
@@ -39,27 +48,43 @@ def main() -> None:
     floor_cmd = [sys.executable, "-c", "import click, rich, pydantic"]
     learn_cmd = [sys.executable, "-m", "grader", "--lang", "en", "next"]
     floor, first, cold, warm = [], [], [], []
+    cpu: dict[str, list[float]] = {"floor": [], "first": [], "cold": [], "warm": []}
+    base = {k: v for k, v in os.environ.items() if k != "LEARN_CACHE"}  # the default location
+
+    def env(home: str, user_cache: str) -> dict[str, str]:
+        return dict(base, LEARN_HOME=home, XDG_CACHE_HOME=user_cache)
+
     with tempfile.TemporaryDirectory() as seed, tempfile.TemporaryDirectory() as shared:
-        seeded = dict(os.environ, LEARN_HOME=seed, LEARN_CACHE=shared)
-        subprocess.run(learn_cmd, env=seeded, capture_output=True)
+        subprocess.run(learn_cmd, env=env(seed, shared), capture_output=True)
         for _ in range(runs):
             with (
                 tempfile.TemporaryDirectory() as a,
                 tempfile.TemporaryDirectory() as b,
                 tempfile.TemporaryDirectory() as c,
             ):
-                floor.append(timed(floor_cmd, dict(os.environ, LEARN_HOME=a)))
-                nothing = os.path.join(a, "no-shared-cache")
-                first.append(timed(learn_cmd, dict(os.environ, LEARN_HOME=a, LEARN_CACHE=nothing)))
-                cold.append(timed(learn_cmd, dict(os.environ, LEARN_HOME=b, LEARN_CACHE=shared)))
+                floor.append(timed(floor_cmd, env(a, os.path.join(a, "xdg"))))
+                cpu["floor"].append(CPU[-1])
+                first.append(timed(learn_cmd, env(a, os.path.join(a, "xdg"))))
+                cpu["first"].append(CPU[-1])
+                cold.append(timed(learn_cmd, env(b, shared)))
+                cpu["cold"].append(CPU[-1])
                 shutil.copytree(os.path.join(seed, "cache"), os.path.join(c, "cache"))
-                no_shared = os.path.join(c, "no-shared-cache")
-                warm.append(timed(learn_cmd, dict(os.environ, LEARN_HOME=c, LEARN_CACHE=no_shared)))
+                warm.append(timed(learn_cmd, env(c, os.path.join(c, "xdg"))))
+                cpu["warm"].append(CPU[-1])
     f, v, c, w = (statistics.median(x) for x in (floor, first, cold, warm))
-    print(f"floor  import click, rich, pydantic:     median {f * 1000:.0f} ms over {runs} runs")
-    print(f"learn next, first run (validates):      median {v * 1000:.0f} ms  ({v / f:.2f}x)")
-    print(f"learn next, cold (new LEARN_HOME):      median {c * 1000:.0f} ms  ({c / f:.2f}x)")
-    print(f"learn next, warm (LEARN_HOME's cache):  median {w * 1000:.0f} ms  ({w / f:.2f}x)")
+    fc, vc, cc, wc = (statistics.median(cpu[k]) for k in ("floor", "first", "cold", "warm"))
+    print(f"{'':40} {'wall (median)':>22}   {'CPU (median)':>20}   over {runs} runs")
+    rows = [
+        ("floor  import click, rich, pydantic", f, fc),
+        ("learn next, first run (validates)", v, vc),
+        ("learn next, cold (new LEARN_HOME)", c, cc),
+        ("learn next, warm (LEARN_HOME's cache)", w, wc),
+    ]
+    for name, wall, used in rows:
+        print(
+            f"{name:40} {wall * 1000:6.0f} ms ({wall / f:4.2f}x)"
+            f"      {used * 1000:6.0f} ms ({used / fc:4.2f}x)"
+        )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import types
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -35,8 +37,35 @@ def console(width: int | None = None, **kw: Any) -> Console:
     return Console(highlight=False, soft_wrap=False, theme=THEME, width=width, **kw)
 
 
+def _import_rich_markdown() -> None:
+    """Import rich.markdown without importing Pygments before a code block is drawn in colour.
+
+    rich.markdown imports rich.syntax (and with it Pygments, a tenth of `learn next`) only to
+    make a Syntax for a code block; without colours our CodeBlock makes none. While
+    rich.markdown is imported, rich.syntax is a stand-in whose Syntax imports the real module
+    when one is made; anything importing rich.syntax afterwards gets the real one."""
+    if "rich.markdown" in sys.modules or "rich.syntax" in sys.modules:
+        return
+
+    class Syntax:
+        def __new__(cls, *args: Any, **kw: Any) -> Any:
+            from rich.syntax import Syntax as real
+
+            return real(*args, **kw)
+
+    stand_in = types.ModuleType("rich.syntax")
+    setattr(stand_in, "Syntax", Syntax)  # noqa: B010 (a module made here)
+    sys.modules["rich.syntax"] = stand_in
+    try:
+        import rich.markdown  # noqa: F401
+    finally:
+        if sys.modules.get("rich.syntax") is stand_in:
+            del sys.modules["rich.syntax"]
+
+
 @lru_cache(maxsize=1)
 def _markdown_class() -> Any:
+    _import_rich_markdown()
     from rich import markdown as md
 
     class Paragraph(md.Paragraph):

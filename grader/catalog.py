@@ -8,7 +8,6 @@ command asks for them; `grader.course.load_course` is the one place that validat
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Sequence
@@ -17,6 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from grader.errors import UsageError
+
+try:  # the builtin BLAKE2, as random.py takes its SHA-512: hashlib would load OpenSSL first
+    from _blake2 import blake2b  # (a twentieth of `learn next`)
+except ImportError:  # pragma: no cover (an interpreter without it)
+    from hashlib import blake2b
 
 if TYPE_CHECKING:
     from grader.course import CourseFile
@@ -161,7 +165,7 @@ def course_root(explicit: str | os.PathLike[str] | None) -> Path:
 
 def cache_key(root: Path) -> str:
     """A hash of every course file (names and bytes) and of the code that validates them."""
-    h = hashlib.sha256()
+    h = blake2b(digest_size=32)
     pkg = Path(__file__).resolve().parent
     files = [pkg / name for name in SCHEMA_MODULES]
     for name in CONTENT:
@@ -192,7 +196,7 @@ def open_course(root: Path, cache_dirs: Sequence[Path]) -> Course:
     """The course at root, from a cache when its files have not changed (else validated, and
     the cache written to every folder of cache_dirs that takes it).
 
-    A cache file is `key`, the SHA-256 of the rest, and the validated course as JSON: one whose
+    A cache file is `key`, the BLAKE2b digest of the rest, and the validated course as JSON: one whose
     key is not this course's (a file changed), whose digest does not match (a torn or corrupt
     write) or whose shape is wrong is ignored and rebuilt, never used."""
     if not cache_dirs:
@@ -211,7 +215,7 @@ def open_course(root: Path, cache_dirs: Sequence[Path]) -> Course:
         {"units": [[u.kind, u.ref] for u in course.units], "data": course.data},
         ensure_ascii=False,
     ).encode("utf-8")
-    blob = f"{key}\n{hashlib.sha256(body).hexdigest()}\n".encode() + body
+    blob = f"{key}\n{seal(body)}\n".encode() + body
     for folder in cache_dirs:
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -223,13 +227,18 @@ def open_course(root: Path, cache_dirs: Sequence[Path]) -> Course:
     return course
 
 
+def seal(body: bytes) -> str:
+    """The digest a cache file carries of its content."""
+    return blake2b(body, digest_size=32).hexdigest()
+
+
 def _read_cache(path: Path, key: str, root: Path) -> Course | None:
     try:
         blob = path.read_bytes()
     except OSError:
         return None
     saved_key, digest, body = (blob.split(b"\n", 2) + [b"", b""])[:3]
-    if saved_key != key.encode() or digest != hashlib.sha256(body).hexdigest().encode():
+    if saved_key != key.encode() or digest != seal(body).encode():
         return None
     try:
         saved = json.loads(body)

@@ -3,7 +3,6 @@ course's exact files, ignored (and rebuilt) when it is stale or corrupt, never f
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader.catalog import open_course
+from grader.catalog import open_course, seal
 from grader.cli import main
 from tests.test_cli import this_checkout
 
@@ -30,7 +29,7 @@ def plant(path: Path, title: str) -> None:
     saved = json.loads(body)
     saved["data"]["spec"]["title"]["en"] = title
     new = json.dumps(saved, ensure_ascii=False).encode()
-    path.write_bytes(key + b"\n" + hashlib.sha256(new).hexdigest().encode() + b"\n" + new)
+    path.write_bytes(key + b"\n" + seal(new).encode() + b"\n" + new)
 
 
 @pytest.mark.parametrize(
@@ -111,7 +110,7 @@ def test_a_well_sealed_cache_of_the_wrong_shape_is_ignored(
     good = path.read_bytes()
     body = json.dumps(data).encode()
     key = good.split(b"\n", 1)[0]
-    path.write_bytes(key + b"\n" + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    path.write_bytes(key + b"\n" + seal(body).encode() + b"\n" + body)
     assert [u.ref for u in open_course(course_copy, [cache]).units][:1] == ["training-basics"]
     assert path.read_bytes() == good
 

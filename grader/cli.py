@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +71,9 @@ class Group(click.Group):
         except (click.Abort, KeyboardInterrupt, EOFError):  # Ctrl-C, or no more input
             click.echo(err=True)  # off the line of the prompt or of the output it stopped
             raise Aborted(ui_lang(ctx)) from None
+        except BrokenPipeError:  # the reader went away (`learn status | head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error at exit
+            raise SystemExit(1) from None  # as rich does when its own write fails
         except OSError as e:  # a file system refusal nobody foresaw: say where, no traceback
             where = f"{e.filename}: " if e.filename else ""
             raise LearnException(f"{where}{e.strerror or e}", 1, ui_lang(ctx)) from None

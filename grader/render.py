@@ -265,10 +265,15 @@ STATE_STYLE = {"done": "green", "started": "yellow", "new": "dim"}
 def status_table(out: Console, rows: list[UnitStatus], title: str, lang: str) -> None:
     table = Table(title=title)
     for col in ("unit", "title", "state", "detail"):
-        table.add_column(text(lang, f"status_{col}"))
+        # Long titles fold at phrase boundaries (WrapText) rather than being cut short.
+        table.add_column(
+            text(lang, f"status_{col}"), overflow="ellipsis" if col == "unit" else "fold"
+        )
     for r in rows:
         state = text(lang, f"state_{r.state}")
-        table.add_row(r.unit.id, r.title, f"[{STATE_STYLE[r.state]}]{state}[/]", r.detail)
+        table.add_row(
+            r.unit.id, WrapText(r.title), f"[{STATE_STYLE[r.state]}]{state}[/]", WrapText(r.detail)
+        )
     out.print(table)
 
 

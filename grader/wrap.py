@@ -30,6 +30,8 @@ NO_START = frozenset(
     "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
 )
 NO_END = frozenset("([{（「『【〔〈《［｛")
+# Punctuation after which a Latin word may start a line (between Japanese, BudouX decides).
+BREAK_AFTER = frozenset("、。，．・：；！？）」』】〕〉》］｝")
 # The style meta that marks text which must stay on one line (inline code in Markdown).
 NOBREAK = "nobreak"
 NOBREAK_STYLE = Style(meta={NOBREAK: True})
@@ -100,6 +102,9 @@ def _break_points(text: str, protected: tuple[tuple[int, int], ...]) -> tuple[in
         if not wide[last] and not wide[i]:
             if spaced:
                 points.append(i)  # a space between Latin words
+            continue
+        if text[last] in BREAK_AFTER and not wide[i]:
+            points.append(i)  # a Latin word after punctuation: `基本：compile・fit・evaluate`
             continue
         if spaced and text[last].isdigit() and wide[i]:
             continue  # a number and its counter: `20 個`, `1 バッチ`

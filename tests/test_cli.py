@@ -623,3 +623,20 @@ def test_a_current_folder_nobody_may_write_is_a_located_error(
         "choose another folder with --workspace\n"
     )
     assert result.exit_code == 2
+
+
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
+    """`learn status --json | head -3`: the reader has gone before anything is written."""
+    read, write = os.pipe()
+    os.close(read)  # no reader at all: the first write fails with EPIPE
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "grader", "--lang", "ja", "status", "--json"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(this_checkout(), LEARN_HOME=str(tmp_path / "home")),
+        )
+    finally:
+        os.close(write)
+    assert (run.returncode, run.stderr) == (1, "")

@@ -30,6 +30,19 @@ def status(lang: str) -> str:
         UnitStatus(Unit("lesson", "basics"), "Basics", "done", ""),
         UnitStatus(Unit("quiz", "basics"), "Basics", "started", "3/5 answered, 2 right"),
         UnitStatus(Unit("exercise", "regressor"), "Regressor", "new", ""),
+        # Japanese titles and details fold between phrases, never after a number or a Latin word
+        UnitStatus(
+            Unit("quiz", "training-basics"),
+            "訓練の基本：compile・fit・evaluate・predict",
+            "started",
+            "19 問中 3 問解答、2 問正解",
+        ),
+        UnitStatus(
+            Unit("exercise", "early-stop-epoch"),
+            "EarlyStopping が止まるエポックを求める",
+            "new",
+            "",
+        ),
     ]
     return rendered(lambda out: render.status_table(out, rows, "Course", lang))
 

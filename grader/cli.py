@@ -321,7 +321,10 @@ def reset(ctx: click.Context, unit: str | None, yes: bool) -> None:
     what = unit or text(s.lang, "everything")
     if unit:
         s.course.units_matching(unit)  # unknown ids fail before asking
-    if not yes and not confirm(s.lang, text(s.lang, "reset_confirm", what=what)):
+    question = (
+        text(s.lang, "reset_confirm", what=unit) if unit else text(s.lang, "reset_confirm_all")
+    )
+    if not yes and not confirm(s.lang, question):
         raise Aborted(s.lang)
     done = s.reset(unit)
     click.echo(text(s.lang, "reset_done", what=", ".join(done) if unit else what))

@@ -135,7 +135,7 @@ def test_a_missing_choice(lang: str, expected: str) -> None:
     ("lang", "question", "aborted"),
     [
         ("en", "Forget progress for the whole course? [y/N]: ", "Aborted!"),
-        ("ja", "コース全体 の進捗を消去しますか？（y/N）：", "中断しました。"),
+        ("ja", "コース全体の進捗を消去しますか？（y/N）：", "中断しました。"),
     ],
 )
 def test_a_declined_confirmation(runner: CliRunner, lang: str, question: str, aborted: str) -> None:
@@ -158,7 +158,7 @@ def test_a_declined_confirmation(runner: CliRunner, lang: str, question: str, ab
         ),
         (
             "ja",
-            "コース全体 の進捗を消去しますか？（y/N）：",
+            "コース全体の進捗を消去しますか？（y/N）：",
             "エラー：y か n で答えてください",
             "進捗を消去しました：コース全体",
         ),

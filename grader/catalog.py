@@ -192,30 +192,28 @@ def shared_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("learn-keras", appauthor=False))
 
 
+SHIPPED = ".course-cache"  # a course's own cache folder, written when a wheel is built
+
+
 def open_course(root: Path, cache_dirs: Sequence[Path]) -> Course:
     """The course at root, from a cache when its files have not changed (else validated, and
-    the cache written to every folder of cache_dirs that takes it).
+    the cache written to every folder of cache_dirs that takes it). The folders are read in
+    order, then the course's own `.course-cache` (shipped in the wheel, never written here).
 
-    A cache file is `key`, the BLAKE2b digest of the rest, and the validated course as JSON: one whose
-    key is not this course's (a file changed), whose digest does not match (a torn or corrupt
-    write) or whose shape is wrong is ignored and rebuilt, never used."""
-    if not cache_dirs:
-        return _validate(root)
+    A cache file is `key`, the BLAKE2b digest of the rest, and the validated course as JSON:
+    one whose key is not this course's (a file changed), whose digest does not match (a torn or
+    corrupt write) or whose shape is wrong is ignored and rebuilt, never used."""
     try:
         key = cache_key(root)
     except OSError:
         return _validate(root)
-    name = f"course-{key[:24]}.json"
-    for folder in cache_dirs:
+    name = cache_name(key)
+    for folder in [*cache_dirs, root / SHIPPED]:
         found = _read_cache(folder / name, key, root)
         if found is not None:
             return found
     course = _validate(root)
-    body = json.dumps(
-        {"units": [[u.kind, u.ref] for u in course.units], "data": course.data},
-        ensure_ascii=False,
-    ).encode("utf-8")
-    blob = f"{key}\n{seal(body)}\n".encode() + body
+    blob = cache_blob(course, key)
     for folder in cache_dirs:
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -225,6 +223,27 @@ def open_course(root: Path, cache_dirs: Sequence[Path]) -> Course:
         except OSError:
             pass  # a cache that cannot be written only costs time
     return course
+
+
+def cache_name(key: str) -> str:
+    return f"course-{key[:24]}.json"
+
+
+def cache_blob(course: Course, key: str) -> bytes:
+    """A cache file's bytes: the key, the seal of the body, the body (the validated course)."""
+    body = json.dumps(
+        {"units": [[u.kind, u.ref] for u in course.units], "data": course.data},
+        ensure_ascii=False,
+    ).encode("utf-8")
+    return f"{key}\n{seal(body)}\n".encode() + body
+
+
+def shipped_cache(root: Path) -> tuple[str, bytes]:
+    """(file name, bytes) of the cache to ship in a course's `.course-cache` folder: the course
+    validated now (ContentError if it is not valid). Used when the wheel is built
+    (hatch_build.py); the key covers the same files with the same names in the wheel."""
+    key = cache_key(root)
+    return cache_name(key), cache_blob(_validate(root), key)
 
 
 def seal(body: bytes) -> str:

@@ -4,14 +4,16 @@ course's exact files, ignored (and rebuilt) when it is stale or corrupt, never f
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from grader.catalog import open_course, seal
+from grader.catalog import SHIPPED, open_course, seal, shipped_cache
 from grader.cli import main
 from tests.test_cli import this_checkout
 
@@ -159,3 +161,52 @@ def test_a_new_learner_finds_the_course_validated_by_another(tmp_path: Path) -> 
         )
         loaded.append(run.stdout.splitlines()[-1])
     assert loaded == ["LOADED ['pydantic', 'yaml']", "LOADED []", "LOADED []"]
+
+
+def test_a_course_s_shipped_cache_is_read_and_never_written(
+    course_copy: Path, tmp_path: Path
+) -> None:
+    """The wheel ships `_course/.course-cache/` (hatch_build.py): a learner's very first run
+    finds the course validated, while its files are the ones it was made from."""
+    name, blob = shipped_cache(course_copy)
+    shipped = course_copy / SHIPPED / name
+    shipped.parent.mkdir()
+    shipped.write_bytes(blob)
+    plant(shipped, "SHIPPED")
+    assert open_course(course_copy, [tmp_path / "own"]).title("en") == "SHIPPED"
+    assert not (tmp_path / "own").exists()  # a hit writes nothing
+    lesson = course_copy / "lessons" / "en" / "training-basics.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    assert open_course(course_copy, [tmp_path / "own"]).title("en") != "SHIPPED"
+    assert [p.name for p in (course_copy / SHIPPED).iterdir()] == [name]  # not written there
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_cache(tmp_path: Path) -> None:
+    """Build the wheel (needs hatchling: `pip wheel --no-build-isolation`), unpack it, and run
+    a first `learn next` from it: no pydantic, no YAML."""
+    pytest.importorskip("hatchling")
+    repo = Path(__file__).resolve().parent.parent
+    build = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
+    subprocess.run([*build, str(repo), "-w", str(tmp_path / "whl")], check=True)
+    [wheel] = (tmp_path / "whl").glob("*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        z.extractall(tmp_path / "site")
+    assert list((tmp_path / "site" / "grader" / "_course" / SHIPPED).glob("course-*.json"))
+    code = (
+        "import sys\nfrom grader.cli import main\n"
+        "try:\n    main(['--lang', 'en', 'next'])\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', sorted(m for m in ('pydantic', 'yaml') if m in sys.modules))\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tmp_path / "site"),
+        "LEARN_HOME": str(tmp_path / "home"),
+        "LEARN_CACHE": str(tmp_path / "user-cache"),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Training Basics" in run.stdout
+    assert run.stdout.splitlines()[-1] == "LOADED []"

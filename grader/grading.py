@@ -253,12 +253,13 @@ class Grader:
         self._keys: dict[str, str] = {}
         # Hardening (hostile suite): paths no job may see as root, covered in its private view
         # (which holds only system and Python folders anyway: belt and braces).
-        from grader.catalog import shared_cache_dir
+        from grader.catalog import SHIPPED, shared_cache_dir
         from grader.settings import grading_secret, learn_home
 
         self.secret = grading_secret(learn_home()) if secret is None else secret
         self.hide = [course.root / "exercises", course.root / ".git", cache_dir, learn_home()]
-        self.hide.append(shared_cache_dir())  # the validated course, exercise specs included
+        # the validated course, exercise specs included: the user's cache and the wheel's
+        self.hide += [shared_cache_dir(), course.root / SHIPPED]
         self.hide += list(hide)  # batch runs: the class's submissions and the gradebook folder
 
     def __enter__(self) -> Grader:

@@ -39,7 +39,7 @@ def status_of(code: int | None = None, sig: int | None = None) -> int:
             False,
             0.1,
             "memory limit of 512 MB exceeded",
-            "メモリの上限 512 MB を超えました",
+            "メモリの上限は 512 MB",
         ),
         (
             status_of(sig=signal.SIGTERM),
@@ -128,3 +128,13 @@ def test_a_sandbox_that_cannot_start_at_the_cli(
     result = runner.invoke(main, ["--lang", lang, "submit", "regressor", str(solution)])
     assert result.stderr == expected
     assert result.exit_code == 2
+
+
+def test_the_memory_limit_in_japanese_reads_once() -> None:
+    reason = classify(status_of(sig=signal.SIGABRT), False, 0.1, LIMITS, "")[3]
+    assert failure_reason(run_result("memory", reason), "ja") == (
+        "停止しました：メモリ制限を超えました（メモリの上限は 512 MB）。配列や層が大きすぎませんか？"
+    )
+    assert failure_reason(run_result("memory", reason), "en") == (
+        "stopped: memory limit of 512 MB exceeded (an array or layer far too large?)"
+    )

@@ -48,8 +48,8 @@ def status_of(code: int | None = None, sig: int | None = None) -> int:
             "killed by signal 15 (SIGTERM)",
             "シグナル 15（SIGTERM）で強制終了されました",
         ),
-        (status_of(3), False, 0.1, "exited with code 3", "終了コード 3 で終了しました"),
-        (status_of(0), False, 0.1, "exited with code 0", "終了コード 0 で終了しました"),
+        (status_of(3), False, 0.1, "exited with code 3", "終了コード 3"),
+        (status_of(0), False, 0.1, "exited with code 0", "終了コード 0"),
     ],
 )
 def test_a_finished_job_s_reason(wait: int, timed_out: bool, cpu: float, en: str, ja: str) -> None:
@@ -137,4 +137,11 @@ def test_the_memory_limit_in_japanese_reads_once() -> None:
     )
     assert failure_reason(run_result("memory", reason), "en") == (
         "stopped: memory limit of 512 MB exceeded (an array or layer far too large?)"
+    )
+
+
+def test_a_crash_in_japanese() -> None:
+    reason = classify(status_of(3), False, 0.1, LIMITS, "")[3]
+    assert failure_reason(run_result("error", reason), "ja") == (
+        "プロセスが異常終了しました：終了コード 3"
     )

@@ -185,7 +185,9 @@ def _error(stage: str, exc: BaseException) -> dict[str, Any]:
     info: dict[str, Any] = {"stage": stage, "type": type(exc).__name__, "message": text[:2000]}
     info["line"] = line
     if isinstance(exc, GraderLimit):  # the grader's own words: said in the learner's language
-        info |= {"key": exc.key, "fields": exc.fields}
+        fields = list(exc.fields.items())[:5]  # bounded as the report's facts are
+        info["key"] = str(exc.key)[:100]
+        info["fields"] = {str(k)[:100]: str(v)[:500] for k, v in fields}
     return info
 
 

@@ -620,7 +620,10 @@ def _export_loss(job: _Learner, model: Any, loss: Any, y: np.ndarray) -> None:
     except _OOM:
         raise
     except BaseException as e:  # noqa: BLE001 (the loss is learner code, run while tracing)
-        message = f"{type(e).__name__}: {e}"  # the scoring side says what failed
+        lines = str(e).strip().splitlines()  # TensorFlow's error ends with what went wrong
+        last = lines[-1].strip() if lines else ""
+        kind = type(e).__name__
+        message = last if last.startswith(kind) else f"{kind}: {last}"
         job.report.setdefault("save_errors", {})["loss_sm"] = message[:500]
     finally:
         job.undo()

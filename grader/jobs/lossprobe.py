@@ -229,6 +229,8 @@ def compile_with(model: Any, config: dict[str, Any], loss: Any) -> None:
     with SafeModeScope(True):
         settings = deserialize_keras_object({k: v for k, v in config.items() if k != "loss"})
     model.compile(loss=loss, **settings)
+    if model.built:  # as compile_from_config does (a loaded graph's variables need it now)
+        model.optimizer.build(model.trainable_variables)
 
 
 def described(matched: str | None) -> Any:

@@ -101,7 +101,8 @@ def export(loss: Any, y: np.ndarray, out_shape: tuple[int | None, ...], folder: 
             tf.TensorSpec((None, *out_shape), tf.float32),
         ],
     )
-    module.loss.get_concrete_function()
+    traced = module.loss.get_concrete_function()
+    module.state = list(traced.variables)  # saved with it, for the inspector to refuse
     tf.saved_model.save(module, str(folder))
 
 

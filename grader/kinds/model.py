@@ -69,7 +69,9 @@ def _own_loss(ev: Evidence, ctx: Context, own: OwnLossFacts) -> Verdict:
         return False, text(lang, "model_own_loss_not_checkable", own=called, why=why)
     if own.matched is None:
         use = ctx.expected["loss"][0]
-        want = own.keras.get(use + (":from_logits" if ctx.reference["model"].get("from_logits") else ""))
+        want = own.keras.get(
+            use + (":from_logits" if ctx.reference["model"].get("from_logits") else "")
+        )
         return False, text(
             lang,
             "model_own_loss_other",

@@ -336,7 +336,8 @@ class Grader:
             if spec.entry("model") is not None:
                 names.append("returned.keras")
                 _copy_export(out / "returned_sm", insp_dir / "returned_sm")
-                _copy_export(out / "loss_sm", insp_dir / "loss_sm")
+                if report.own_loss and "loss_sm" not in report.save_errors:
+                    _copy_export(out / "loss_sm", insp_dir / "loss_sm")
             if spec.entry("optimizer") is not None:
                 _copy_export(out / "schedule_sm", insp_dir / "schedule_sm")
             for name in names:

@@ -614,12 +614,19 @@ def _returned_model(
 
 
 def _export_loss(job: _Learner, model: Any, loss: Any, y: np.ndarray) -> None:
+    """Hardening (hostile suite): a folder the learner's code wrote there is not handed back:
+    the graph is written afresh, and nothing is left where the export failed."""
+    import shutil
+
+    folder = OUT / "loss_sm"
     try:
+        shutil.rmtree(folder, ignore_errors=True)
         shape = ownloss.output_shape(model, job.report["facts"]["output_units"])
-        ownloss.export(loss, y, shape, OUT / "loss_sm")
+        ownloss.export(loss, y, shape, folder)
     except _OOM:
         raise
     except BaseException as e:  # noqa: BLE001 (the loss is learner code, run while tracing)
+        shutil.rmtree(folder, ignore_errors=True)
         lines = str(e).strip().splitlines()  # TensorFlow's error ends with what went wrong
         last = lines[-1].strip() if lines else ""
         kind = type(e).__name__

@@ -115,6 +115,7 @@ ROWS = [
     ("binary-classifier", "ok_nested_head.py", OK, None),
     ("binary-classifier", "ok_ops_sigmoid.py", OK, None),
     ("binary-classifier", "ok_own_binary_ce.py", OK, None),
+    ("binary-classifier", "ok_subclassed_own_loss.py", OK, None),  # both from exported graphs
     ("binary-classifier", "bad_two_softmax.py", BAD, "has 2 units"),
     ("binary-classifier", "bad_subclassed_no_sigmoid.py", BAD, "sigmoid"),
     ("binary-classifier", "bad_no_sigmoid.py", BAD, "sigmoid"),
@@ -374,6 +375,7 @@ def test_restored_weights_are_not_blamed_for_a_wrong_split(
         ("fit-validation", "ok_callback_variable.py"),
         ("regressor", "ok_sequential_mse.py"),
         ("binary-classifier", "ok_subclassed.py"),  # trained from its exported graph
+        ("compile-multiclass", "ok_own_loss_function.py"),  # its loss probed from its graph
     ],
 )
 def test_grading_is_deterministic(

@@ -91,6 +91,7 @@ def _snapshot() -> list[tuple[Any, dict[str, Any]]]:
         *_keras_classes(keras.optimizers.Optimizer),
         *_keras_classes(keras.optimizers.schedules.LearningRateSchedule),
         *_keras_classes(keras.callbacks.Callback),
+        *_keras_classes(keras.losses.Loss),  # the stand-in for an own loss is one of them
         *pathlib.Path.__mro__,
         zipfile_module.ZipFile,
         fitrecord.Replay,

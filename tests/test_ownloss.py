@@ -158,3 +158,11 @@ def test_no_graph_is_not_checkable(exercise: Any) -> None:
     with pytest.raises(NotCheckable) as caught:
         lossprobe.judge(exercise, "softmax", [1, 2])
     assert caught.value.key == "inspect_own_loss_no_graph"
+
+
+def test_a_loss_that_stops_once_the_model_is_sure_is_caught(exercise: Any) -> None:
+    def unsure_only(y: Any, p: Any) -> Any:
+        return tf.where(tf.reduce_max(p, axis=-1) > 0.9999, 0.0 * own_ce(y, p), own_ce(y, p))
+
+    _, facts = _judge(exercise, unsure_only)
+    assert facts["matched"] is None

@@ -420,10 +420,16 @@ def _own_loss(model: Any, activation: Any, payload: dict[str, Any], facts: dict[
     seeds = [int(payload["seed"]), int(payload.get("probe_seed", 0))]
     try:
         loss, facts["own_loss"] = lossprobe.judge(model, activation, seeds)
+        lossprobe.compile_with(model, model.get_compile_config(), loss)
+    except _OOM:
+        raise
     except NotCheckable as e:
         facts["own_loss"] = {"error": e.load_error()}
         return None
-    lossprobe.compile_with(model, model.get_compile_config(), loss)
+    except Exception as e:  # noqa: BLE001 (a model or graph the probes cannot run)
+        error = NotCheckable("inspect_own_loss_not_run", error=f"{type(e).__name__}: {e}")
+        facts["own_loss"] = {"error": error.load_error()}
+        return None
     if facts.get("exported"):
         _shape_gradients(model.optimizer)
     return loss

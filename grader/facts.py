@@ -162,6 +162,7 @@ class LearnerReport(Loose):
     scores_dict_keys: list[Name] | None = Field(default=None, max_length=100)
     object_kind: Name | None = None
     own_schedule: Name | None = None  # a LearningRateSchedule of the learner's own class
+    own_loss: Name | None = None  # the name of a loss of the learner's own (for messages only)
     values: dict[Name, list[ValueInfo]] = Field(default={}, max_length=8)
 
 
@@ -186,6 +187,16 @@ class OptimizerFacts(Loose):
     explicit: dict[Name, bool | int | float | Text] = Field(default={}, max_length=50)
 
 
+class OwnLossFacts(Loose):
+    """A loss of the learner's own as the inspector ran its graph (grader/jobs/lossprobe.py)."""
+
+    matched: Name | None = None  # the Keras loss it computes ("mse", "...:from_logits"), if any
+    own: float | None = None  # its value on the first probe (a training batch) ...
+    rows: Count = 0  # ... of this many rows
+    keras: dict[Name, float | None] = Field(default={}, max_length=40)  # Keras' losses there
+    error: LoadError | None = None  # why it could not be checked
+
+
 class InspectReport(Loose):
     facts: ModelFacts | None = None
     returned_error: LoadError | None = None
@@ -200,6 +211,7 @@ class InspectReport(Loose):
     val_loss_now: float | None = None
     lr: LrFacts | None = None
     optimizer: OptimizerFacts | None = None
+    own_loss: OwnLossFacts | None = None
 
 
 def read_json(path: Path, model: type[BaseModel]) -> tuple[Any, str | None]:

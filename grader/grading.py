@@ -57,6 +57,7 @@ LEARNER_HANDBACK = (
     "out/fit_*.npy",
     "out/returned_sm/**",
     "out/schedule_sm/**",
+    "out/loss_sm/**",
 )
 MAX_SOURCE_BYTES = 1_000_000
 INSPECT_LIMITS = Limits(wall_seconds=120, cpu_seconds=240, memory_mb=3072)
@@ -339,6 +340,8 @@ class Grader:
             if spec.entry("model") is not None:
                 names.append("returned.keras")
                 _copy_export(out / "returned_sm", insp_dir / "returned_sm")
+                if report.own_loss and "loss_sm" not in report.save_errors:
+                    _copy_export(out / "loss_sm", insp_dir / "loss_sm")
             if spec.entry("optimizer") is not None:
                 _copy_export(out / "schedule_sm", insp_dir / "schedule_sm")
             for name in names:
@@ -362,7 +365,7 @@ class Grader:
             insp = self.sandbox.run(
                 "grader.jobs.inspector:inspect",
                 insp_dir,
-                self._payload(spec),
+                self._payload(spec) | {"probe_seed": probe_seed(self.secret)},
                 INSPECT_LIMITS,
                 hide=self.hide,
                 handback=("out/inspect.json", "out/pred.npy"),
@@ -514,6 +517,12 @@ class Grader:
         )
 
 
+def probe_seed(secret: bytes) -> int:
+    """Where the inspector draws its probes of a loss of the learner's own from (the inspector's
+    payload only: the learner's job never sees it)."""
+    return int.from_bytes(hashlib.sha256(b"loss-probes\0" + secret).digest()[:4], "big")
+
+
 def _store(data: bytes, path: Path) -> None:
     """Write a cache file whole or not at all (graders in other threads may write it too)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -650,11 +659,12 @@ def _array(path: Path) -> np.ndarray | None:
 def reference_model(facts: ModelFacts) -> dict[str, Any]:
     """What the reference's model is, as the inspector read it: the expectations of the model
     checks (nothing about it is typed into the grader)."""
-    loss, _ = loss_of(facts.compile)
+    loss, logits = loss_of(facts.compile)
     optimizer = _name_of((facts.compile or {}).get("optimizer"))[0] or ""
     metrics = metrics_of(facts.compile)
     return {
         "loss": loss,
+        "from_logits": logits,
         "units": facts.output_units,
         "activation": facts.output_activation or "linear",
         "optimizer": optimizer,

@@ -91,6 +91,11 @@ ROWS = [
     ("compile-multiclass", "ok_settings_dict.py", OK, None),
     ("compile-multiclass", "ok_sparse_accuracy_string.py", OK, None),
     ("compile-multiclass", "ok_loss_list.py", OK, None),
+    ("compile-multiclass", "ok_own_loss_function.py", OK, None),
+    ("compile-multiclass", "ok_own_loss_class.py", OK, None),
+    ("compile-multiclass", "ok_lambda_loss.py", OK, None),
+    ("compile-multiclass", "bad_own_mse_on_classes.py", BAD, "mse is a regression loss"),
+    ("compile-multiclass", "bad_own_loss_other.py", BAD, "does not compute"),
     ("compile-multiclass", "bad_categorical_ce.py", BAD, "one-hot"),
     ("compile-multiclass", "bad_from_logits.py", BAD, "from_logits"),
     ("compile-multiclass", "bad_mse.py", BAD, "regression loss"),
@@ -109,6 +114,8 @@ ROWS = [
     ("binary-classifier", "ok_positional_compile.py", OK, None),
     ("binary-classifier", "ok_nested_head.py", OK, None),
     ("binary-classifier", "ok_ops_sigmoid.py", OK, None),
+    ("binary-classifier", "ok_own_binary_ce.py", OK, None),
+    ("binary-classifier", "ok_subclassed_own_loss.py", OK, None),  # both from exported graphs
     ("binary-classifier", "bad_two_softmax.py", BAD, "has 2 units"),
     ("binary-classifier", "bad_subclassed_no_sigmoid.py", BAD, "sigmoid"),
     ("binary-classifier", "bad_no_sigmoid.py", BAD, "sigmoid"),
@@ -127,6 +134,7 @@ ROWS = [
     ("regressor", "ok_huber_positional.py", OK, None),
     ("regressor", "ok_mse_class.py", OK, None),
     ("regressor", "ok_activation_layer_linear.py", OK, None),
+    ("regressor", "ok_own_mse.py", OK, None),
     ("regressor", "bad_sigmoid_output.py", BAD, "sigmoid squeezes"),
     ("regressor", "bad_relu_output.py", BAD, "relu cannot output negative"),
     ("regressor", "bad_subclassed_relu.py", BAD, "relu cannot output negative"),
@@ -387,6 +395,7 @@ def test_restored_weights_are_not_blamed_for_a_wrong_split(
         ("fit-validation", "ok_callback_variable.py"),
         ("regressor", "ok_sequential_mse.py"),
         ("binary-classifier", "ok_subclassed.py"),  # trained from its exported graph
+        ("compile-multiclass", "ok_own_loss_function.py"),  # its loss probed from its graph
     ],
 )
 def test_grading_is_deterministic(

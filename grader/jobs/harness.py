@@ -28,6 +28,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from grader.jobs import ownloss
 from grader.jobs.fitrecord import (
     MAX_ARRAY,
     MAX_FIT_BYTES,
@@ -91,6 +92,7 @@ def _snapshot() -> list[tuple[Any, dict[str, Any]]]:
         *_keras_classes(keras.optimizers.Optimizer),
         *_keras_classes(keras.optimizers.schedules.LearningRateSchedule),
         *_keras_classes(keras.callbacks.Callback),
+        *_keras_classes(keras.losses.Loss),  # the stand-in for an own loss is one of them
         *pathlib.Path.__mro__,
         zipfile_module.ZipFile,
         fitrecord.Replay,
@@ -98,7 +100,7 @@ def _snapshot() -> list[tuple[Any, dict[str, Any]]]:
     ]
     owners: list[Any] = [keras.optimizers, keras.optimizers.schedules, keras.saving, keras.models]
     owners += [keras.callbacks, saving_lib, serialization_lib, pathlib, zipfile_module]
-    owners += [np, json, builtins, fitrecord, sys.modules[__name__]]
+    owners += [np, json, builtins, fitrecord, ownloss, sys.modules[__name__]]
     owners += [c for c in dict.fromkeys(classes) if c is not object]
     return [(o, dict(vars(o))) for o in owners]
 
@@ -603,7 +605,9 @@ def _recorded_call(job: _Learner, name: str, model: Any, args: list[Any]) -> Non
         job.report["calls"][name]["history_of_call"] = index
 
 
-def _returned_model(job: _Learner, name: str, args: list[Any], x: np.ndarray) -> None:
+def _returned_model(
+    job: _Learner, name: str, args: list[Any], x: np.ndarray, y: np.ndarray
+) -> None:
     ok, model = job.call(name, *args)
     if not ok or not isinstance(model, keras.Model):
         return
@@ -612,9 +616,39 @@ def _returned_model(job: _Learner, name: str, args: list[Any], x: np.ndarray) ->
     if mismatch:  # nothing is handed back: the model cannot be checked
         job.report["compile_mismatch"] = mismatch
         return
-    _save_model(model, "returned.keras", job.report)
+    own = ownloss.own_loss(model) if getattr(model, "compiled", False) else None
+    if own is None:
+        _save_model(model, "returned.keras", job.report)
+    else:  # its behaviour as a graph; the file names a Keras stand-in (grader/jobs/ownloss.py)
+        job.report["own_loss"] = ownloss.name_of(own)
+        _export_loss(job, model, own, y)
+        with ownloss.stand_in(model):
+            _save_model(model, "returned.keras", job.report)
     if names_own_code(OUT / "returned.keras"):
         _export(job, model, x)
+
+
+def _export_loss(job: _Learner, model: Any, loss: Any, y: np.ndarray) -> None:
+    """Hardening (hostile suite): a folder the learner's code wrote there is not handed back:
+    the graph is written afresh, and nothing is left where the export failed."""
+    import shutil
+
+    folder = OUT / "loss_sm"
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+        shape = ownloss.output_shape(model, job.report["facts"]["output_units"])
+        ownloss.export(loss, y, shape, folder)
+    except _OOM:
+        raise
+    except BaseException as e:  # noqa: BLE001 (the loss is learner code, run while tracing)
+        shutil.rmtree(folder, ignore_errors=True)
+        lines = str(e).strip().splitlines()  # TensorFlow's error ends with what went wrong
+        last = lines[-1].strip() if lines else ""
+        kind = type(e).__name__
+        message = last if last.startswith(kind) else f"{kind}: {last}"
+        job.report.setdefault("save_errors", {})["loss_sm"] = message[:500]
+    finally:
+        job.undo()
 
 
 def _returned_optimizer(job: _Learner, name: str, args: list[Any]) -> None:
@@ -763,7 +797,7 @@ def run_entry_points(job: _Learner) -> None:
         if returns == "history":
             _recorded_call(job, name, given["model"], args)
         elif returns == "model":
-            _returned_model(job, name, args, x)
+            _returned_model(job, name, args, x, y)
         else:
             _returned_optimizer(job, name, args)
         job.undo()

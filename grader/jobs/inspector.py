@@ -21,7 +21,8 @@ import keras
 import numpy as np
 
 from grader.facts import FIT_ARRAYS
-from grader.jobs.exported import NotCheckable, load_exported
+from grader.jobs import lossprobe
+from grader.jobs.exported import NotCheckable, _shape_gradients, load_exported
 from grader.jobs.fitrecord import CHECKPOINT_SUFFIXES, PLAIN_ARGS, REPLAYED_CALLBACKS
 from grader.jobs.harness import (
     _OOM,
@@ -34,6 +35,7 @@ from grader.jobs.harness import (
     _write,
     model_facts,
     names_own_code,
+    output_activation,
     reseed,
 )
 
@@ -59,10 +61,11 @@ _ONES = ("gamma", "moving_variance")
 _GLOROT = ("kernel", "recurrent_kernel", "embeddings", "depthwise_kernel", "pointwise_kernel")
 
 
-def fresh_weights(model: Any, seed: int, exported: bool = False) -> Any:
+def fresh_weights(model: Any, seed: int, exported: bool = False, loss: Any = None) -> Any:
     """Hardening (hostile suite): the handed-back weights are never trained on. A model fitted
     in the learner's process, or set by hand, starts again from the grader's seeded initial
-    weights (a clone of its layers, compiled with its own settings; a fresh optimizer too)."""
+    weights (a clone of its layers, compiled with its own settings; a fresh optimizer too;
+    `loss`: the one that stands for a loss of the learner's own, see grader/jobs/lossprobe.py)."""
     keras.utils.set_random_seed(seed)
     if exported:
         for n, v in enumerate(model.weights):
@@ -79,20 +82,29 @@ def fresh_weights(model: Any, seed: int, exported: bool = False) -> Any:
                 raise NotCheckable("inspect_variable_not_reinitialisable", name=repr(name))
         return model
     config = model.get_compile_config()
-    clone = keras.models.clone_model(model)
     from keras.src.saving.serialization_lib import SafeModeScope
 
+    if loss is not None:  # cloned as not compiled: clone_model would compile from the config
+        model.compiled = False
+        try:
+            clone = keras.models.clone_model(model)
+        finally:
+            model.compiled = True
+        lossprobe.compile_with(clone, config, loss)
+        return clone
+    clone = keras.models.clone_model(model)
     with SafeModeScope(True):
         clone.compile_from_config(config)
     return clone
 
 
-def _train(model: Any, payload: dict[str, Any], facts: dict[str, Any]) -> None:
+def _train(model: Any, payload: dict[str, Any], facts: dict[str, Any], loss: Any = None) -> None:
     """Train the returned model as the exercise says (seeded), then predict the held-out inputs."""
     x, y = _load("x_train.npy"), _load("y_train.npy")
     facts["trained"] = True
     try:
-        model = fresh_weights(model, payload["seed"], exported=bool(facts.get("exported")))
+        exported = bool(facts.get("exported"))
+        model = fresh_weights(model, payload["seed"], exported=exported, loss=loss)
         reseed(model, payload["seed"])
         hist = model.fit(x, y, epochs=payload["epochs"], batch_size=32, verbose=0)
         facts["fit"] = _history(hist)
@@ -363,14 +375,23 @@ def inspect(payload: dict[str, Any]) -> None:
             err, facts["exported"] = None, True
         except NotCheckable as e:
             err = e.load_error()
+    own: Any = None
+    if returned is not None and lossprobe.stands_in(returned):
+        if not facts.get("exported"):
+            activation = output_activation(returned)
+        own = _own_loss(returned, activation, payload, facts)
     if returned is not None:
         facts["facts"] = model_facts(returned)
         if facts.get("exported"):  # read off the graph: its structure, not its names
             facts["facts"]["output_activation"] = activation
             facts["facts"]["layer_classes"] = recurrent
+        if "own_loss" in facts:
+            matched = facts["own_loss"].get("matched")
+            facts["facts"]["compile"]["loss"] = lossprobe.described(matched)
         if getattr(returned, "optimizer", None) is not None:
             facts["optimizer"] = optimizer_facts(returned.optimizer)
-        _train(returned, payload, facts)
+        if "own_loss" not in facts or own is not None:  # nothing to train with otherwise
+            _train(returned, payload, facts, own)
     elif err:
         facts["returned_error"] = err
     if Path("fit_calls.json").is_file():
@@ -391,6 +412,27 @@ def inspect(payload: dict[str, Any]) -> None:
                 if own:
                     facts["optimizer"]["explicit"]["learning_rate"] = "schedule"
     _write("inspect.json", facts)
+
+
+def _own_loss(model: Any, activation: Any, payload: dict[str, Any], facts: dict[str, Any]) -> Any:
+    """A loss of the learner's own, judged from its graph (grader/jobs/lossprobe.py): the model is
+    compiled with the Keras loss it computes, or with the graph itself; None: not checkable."""
+    seeds = [int(payload["seed"]), int(payload.get("probe_seed", 0))]
+    try:
+        loss, facts["own_loss"] = lossprobe.judge(model, activation, seeds)
+        lossprobe.compile_with(model, model.get_compile_config(), loss)
+    except _OOM:
+        raise
+    except NotCheckable as e:
+        facts["own_loss"] = {"error": e.load_error()}
+        return None
+    except Exception as e:  # noqa: BLE001 (a model or graph the probes cannot run)
+        error = NotCheckable("inspect_own_loss_not_run", error=f"{type(e).__name__}: {e}")
+        facts["own_loss"] = {"error": error.load_error()}
+        return None
+    if facts.get("exported"):
+        _shape_gradients(model.optimizer)
+    return loss
 
 
 def _exported_rates(lr: dict[str, Any], steps: list[int]) -> dict[str, Any]:

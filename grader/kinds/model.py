@@ -6,8 +6,8 @@ import json
 
 from grader.checks import Context, Evidence, call_problem, training_check
 from grader.exercises import CheckParams
-from grader.facts import ModelFacts, loss_of, meanings, metrics_of
-from grader.messages import one_of, text
+from grader.facts import LoadError, ModelFacts, OwnLossFacts, loss_of, meanings, metrics_of
+from grader.messages import catalogue, one_of, text
 from grader.mistakes import activation_note, loss_note, metric_note
 
 Verdict = tuple[bool, str]
@@ -52,6 +52,58 @@ def returns_model(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
 
 
 def loss(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
+    own = ev.inspect.own_loss if ev.inspect else None
+    if own is not None:
+        return _own_loss(ev, ctx, own)
+    return _keras_loss(ev, ctx)
+
+
+def _own_loss(ev: Evidence, ctx: Context, own: OwnLossFacts) -> Verdict:
+    """A loss of the learner's own, judged by what its graph computes on the inspector's probes
+    (grader/jobs/lossprobe.py): as the Keras loss it matches, else by its values."""
+    lang, r = ctx.lang, ev.report
+    called = (r.own_loss if r else None) or "?"
+    if own.error is not None:
+        export = r.save_errors.get("loss_sm") if r else None
+        why = text(lang, "not_exported", error=export) if export else _reason(own.error, lang)
+        return False, text(lang, "model_own_loss_not_checkable", own=called, why=why)
+    if own.matched is None:
+        use = ctx.expected["loss"][0]
+        want = own.keras.get(
+            use + (":from_logits" if ctx.reference["model"].get("from_logits") else "")
+        )
+        return False, text(
+            lang,
+            "model_own_loss_other",
+            own=called,
+            rows=own.rows,
+            got=_number(own.own),
+            use=use,
+            want=_number(want),
+        )
+    name, _, logits = own.matched.partition(":")
+    ok, message = _keras_loss(ev, ctx)
+    if ok:
+        return True, text(lang, "model_own_loss_ok", own=called, name=name)
+    shown = name + (" (from_logits=True)" if logits else "")
+    return False, text(lang, "model_own_loss_computes", own=called, name=shown, note=message)
+
+
+def _number(value: float | None) -> str:
+    return "?" if value is None else f"{value:.6g}"
+
+
+def _reason(err: LoadError, lang: str) -> str:
+    """The inspector's reason, as its catalogue key says it (else its plain message)."""
+    if err.key and err.key.startswith("inspect_") and err.key in catalogue(lang):
+        try:
+            return text(lang, err.key, **err.fields)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return err.message
+
+
+def _keras_loss(ev: Evidence, ctx: Context) -> Verdict:
     lang, facts = ctx.lang, _facts(ev)
     name, logits = loss_of(facts.compile)
     want = ctx.expected["loss"]
@@ -134,4 +186,8 @@ def layers(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
 
 
 def trains(ev: Evidence, ctx: Context, params: CheckParams) -> Verdict:
+    own = ev.inspect.own_loss if ev.inspect else None
+    if own is not None and own.error is not None:  # nothing to train with (the loss check says why)
+        called = (ev.report.own_loss if ev.report else None) or "?"
+        return False, text(ctx.lang, "model_own_loss_not_trained", own=called)
     return training_check(ev, ctx)

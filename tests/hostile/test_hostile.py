@@ -208,6 +208,7 @@ def row(
 
 
 SGD = r"optimizer is sgd"  # an honest SGD submission earns 80: only this check fails
+OWN_LOSS_OTHER = r"does not compute sparse_categorical_crossentropy"  # values on the probes
 TABLE = [
     # 1. broken files
     row("syntax_error.py", FAST, 0, r"SyntaxError.*line 5"),
@@ -285,6 +286,14 @@ TABLE = [
     # round 2: robustness
     row("nested_report.py", FAST, 0, r"report\.json is malformed: nested deeper than 64 levels"),
     row("zero_lengths.py", FAST, 0, r"report\.json is malformed.*greater than or equal to 0"),
+    # a loss of the learner's own (judged from its traced graph)
+    row("own_loss_batch_size.py", "compile-multiclass", 70, OWN_LOSS_OTHER),
+    row("own_loss_unnormalised_rows.py", "compile-multiclass", 45, OWN_LOSS_OTHER),
+    row("own_loss_write_file.py", "compile-multiclass", 45, r"side effects: WriteFile"),
+    row("own_loss_py_function.py", "compile-multiclass", 45, r"side effects: EagerPyFunc"),
+    row("own_loss_counter.py", "compile-multiclass", 45, r"keeps state or draws random"),
+    row("own_loss_patch_grader.py", "compile-multiclass", 45, r"mse is a regression loss"),
+    row("own_loss_forged_graph.py", "compile-multiclass", 45, r"could not be exported"),
 ]
 
 

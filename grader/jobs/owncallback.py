@@ -19,7 +19,9 @@ what EarlyStopping does on them, which is writing the callback.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import signal
 import threading
 from typing import Any
@@ -180,8 +182,10 @@ def attach_traces(
     learner's code runs meanwhile, so the harness's `undo` puts back what it may have patched)."""
     for call, items in owned.items():
         for position, callback, fresh in items:
+            quiet = io.StringIO()  # what it prints on made-up curves would only confuse
             try:
-                traces = drive(callback, curves, fresh, seconds)
+                with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+                    traces = drive(callback, curves, fresh, seconds)
             finally:
                 undo()
             records[call]["callbacks"][position]["traces"] = traces

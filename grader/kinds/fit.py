@@ -216,7 +216,13 @@ def _callbacks_verdict(run: FitRun, ref: FitRun, lang: str) -> tuple[bool, str]:
             if got.own_class:
                 own_as = _settings(want.class_, want.config or {})
                 shown.append(
-                    text(lang, "fit_own_callback_behaves_as", own=got.own_class, callback=own_as)
+                    text(
+                        lang,
+                        "fit_own_callback_behaves_as",
+                        own=got.own_class,
+                        callback=own_as,
+                        name=want.class_,
+                    )
                 )
             else:
                 shown.append(f"{want.class_}({keys})")
@@ -256,12 +262,12 @@ def _own_differs(cb: RunCallback, lang: str) -> str:
     elif b.what == "stop":
         key = "fit_own_never_stops" if b.got is None else "fit_own_stops"
         key = "fit_own_stops_keras_not" if b.want is None else key
-        detail = text(lang, key, curve=curve, got=b.got, want=b.want, callback=callback)
+        detail = text(lang, key, curve=curve, got=b.got, want=b.want, callback=b.as_)
     else:
         key = {None: "fit_own_weights_of_no_epoch", 0: "fit_own_weights_initial"}.get(
             b.got, "fit_own_weights"
         )
-        detail = text(lang, key, curve=curve, got=b.got, want=b.want, callback=callback)
+        detail = text(lang, key, curve=curve, got=b.got, want=b.want, callback=b.as_)
     return text(lang, "fit_own_callback_differs", own=cb.class_, callback=callback, detail=detail)
 
 

@@ -284,6 +284,10 @@ TABLE = [
     # round 2: robustness
     row("nested_report.py", FAST, 0, r"report\.json is malformed: nested deeper than 64 levels"),
     row("zero_lengths.py", FAST, 0, r"report\.json is malformed.*greater than or equal to 0"),
+    # round 3: callbacks of the learner's own classes, driven on probe curves
+    row("own_callback_stand_in_only.py", "fit-validation", 100, None),
+    row("own_callback_forges_trace.py", "fit-validation", 45, r"Forger does not behave as"),
+    row("own_callback_endless.py", "fit-validation", 45, r"did not finish within 10 seconds"),
 ]
 
 

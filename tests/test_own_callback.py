@@ -1,0 +1,142 @@
+"""The probe curves for a callback of the learner's own class (grader/curves.py) and the driver
+that runs a callback through them (grader/jobs/owncallback.py), outside the sandbox.
+
+The curves must tell EarlyStopping's settings apart: Keras' own EarlyStopping with any setting
+but the reference's (another patience, no restore, a min_delta, another monitor) leaves a trace
+that differs on some curve, whatever the secret and the submission's hash; the same submission
+always gets the same curves, and another submission other ones.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader import curves
+
+pytestmark = pytest.mark.slow  # imports Keras
+
+KEYS = ["loss", "accuracy", "val_loss", "val_accuracy"]
+REFERENCE = {
+    "monitor": "val_loss",
+    "mode": "min",
+    "min_delta": -0.0,
+    "patience": 3,
+    "baseline": None,
+    "restore_best_weights": True,
+    "start_from_epoch": 0,
+}
+GIVEN = Path(__file__).resolve().parent.parent / "exercises" / "fit-validation" / "given.py"
+
+
+def test_curves_are_deterministic_per_submission_and_secret() -> None:
+    one = curves.draw(b"secret", "fit-validation", "aa", KEYS, "val_loss", 3)
+    assert one == curves.draw(b"secret", "fit-validation", "aa", KEYS, "val_loss", 3)
+    assert one != curves.draw(b"secret", "fit-validation", "ab", KEYS, "val_loss", 3)
+    assert one != curves.draw(b"other", "fit-validation", "aa", KEYS, "val_loss", 3)
+    assert [c["kind"] for c in one] == list(curves.KINDS)
+    for c in one:
+        lengths = {len(v) for v in c["logs"].values()}
+        assert len(lengths) == 1 and lengths.pop() >= 3 + 8, c["kind"]
+        assert set(c["logs"]) == set(KEYS)
+        assert all(0 < v < 1 for v in c["logs"]["accuracy"])  # higher is better: mirrored
+
+
+def test_plateau_and_tie_curves_repeat_their_best_value_exactly() -> None:
+    drawn = {
+        c["kind"]: c["logs"]["val_loss"] for c in curves.draw(b"s", "x", "d", KEYS, "val_loss", 3)
+    }
+    for kind in ("plateau", "tie"):
+        values = drawn[kind]
+        assert values.count(min(values)) >= 2, kind
+
+
+@pytest.fixture(scope="module")
+def stand_in(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    import keras
+
+    folder = tmp_path_factory.mktemp("stand-in")
+    namespace: dict[str, Any] = {}
+    exec(compile(GIVEN.read_text(), str(GIVEN), "exec"), namespace)  # noqa: S102
+    keras.utils.set_random_seed(1)
+    namespace["model"]((12,), 4).save(folder / "given.keras")
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        from grader.jobs import owncallback
+
+        yield owncallback
+    finally:
+        os.chdir(here)
+
+
+OTHER_SETTINGS = [
+    {"patience": 2},
+    {"patience": 4},
+    {"patience": 5},
+    {"patience": 0},
+    {"restore_best_weights": False},
+    {"min_delta": 0.001},
+    {"monitor": "loss"},
+    {"monitor": "val_accuracy", "mode": "max"},
+    {"start_from_epoch": 2},
+]
+
+
+@pytest.mark.parametrize("digest", [f"digest-{i}" for i in range(8)])
+def test_every_other_setting_is_told_apart(stand_in: Any, digest: str) -> None:
+    drawn = curves.draw(digest.encode(), "fit-validation", digest, KEYS, "val_loss", 3)
+    logs = [c["logs"] for c in drawn]
+    want = stand_in.expected(REFERENCE, logs)
+    assert all(t["error"] is None for t in want)
+    assert stand_in.first_difference(want, want, drawn, REFERENCE) is None
+    for change in OTHER_SETTINGS:
+        got = stand_in.expected(REFERENCE | change, logs)
+        assert stand_in.first_difference(got, want, drawn, REFERENCE) is not None, change
+
+
+def test_a_subclass_with_the_settings_matches_and_an_off_by_one_does_not(stand_in: Any) -> None:
+    import keras
+
+    class Chatty(keras.callbacks.EarlyStopping):
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            super().on_epoch_end(epoch, logs)
+
+    class Late(keras.callbacks.Callback):
+        def on_train_begin(self, logs: Any = None) -> None:
+            self.best, self.weights, self.wait = float("inf"), None, 0
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            if logs["val_loss"] < self.best:
+                self.best, self.weights, self.wait = logs["val_loss"], self.model.get_weights(), 0
+            else:
+                self.wait += 1
+                self.model.stop_training = self.wait > 3
+
+        def on_train_end(self, logs: Any = None) -> None:
+            self.model.set_weights(self.weights)
+
+    drawn = curves.draw(b"s", "fit-validation", "d", KEYS, "val_loss", 3)
+    logs = [c["logs"] for c in drawn]
+    want = stand_in.expected(REFERENCE, logs)
+    ok = Chatty(monitor="val_loss", patience=3, restore_best_weights=True)
+    assert stand_in.first_difference(stand_in.drive(ok, logs, True), want, drawn, REFERENCE) is None
+    late = stand_in.first_difference(stand_in.drive(Late(), logs, True), want, drawn, REFERENCE)
+    assert late is not None and late["what"] == "stop" and late["got"] == late["want"] + 1
+
+
+def test_an_endless_hook_is_stopped_and_reported(stand_in: Any) -> None:
+    import keras
+
+    class Endless(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            while True:
+                pass
+
+    drawn = curves.draw(b"s", "fit-validation", "d", KEYS, "val_loss", 3)
+    traces = stand_in.drive(Endless(), [c["logs"] for c in drawn], True, seconds=0.5)
+    assert traces == [{"stopped": None, "weights": None, "error": "overtime"}]

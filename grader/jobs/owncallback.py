@@ -34,6 +34,7 @@ from grader.jobs.fitrecord import REPLAYED_CALLBACKS
 
 STAND_IN = "given.keras"  # the exercise's given model (both jobs have the file)
 DRIVEN = ("EarlyStopping",)  # reference callbacks an own class can stand for
+MAX_DRIVEN = 3  # own callbacks driven in one job (the others are not run, as before)
 
 
 class Overtime(BaseException):
@@ -183,14 +184,15 @@ def attach_traces(
     """Learner's job, after the entry point returned: drive each recorded callback of the
     learner's own class through the curves and add its traces to its fit call's record (the
     learner's code runs meanwhile, so the harness's `undo` puts back what it may have patched)."""
-    for call, items in owned.items():
-        for position, callback, fresh in items:
-            quiet = io.StringIO()  # what it prints on made-up curves would only confuse
-            try:
-                with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
-                    traces = drive(callback, curves, fresh, seconds)
-            finally:
-                undo()
+    driven = [(call, *item) for call, items in owned.items() for item in items]
+    for call, position, callback, fresh in driven[:MAX_DRIVEN]:
+        quiet = io.StringIO()  # what it prints on made-up curves would only confuse
+        try:
+            with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+                traces = drive(callback, curves, fresh, seconds)
+        finally:
+            undo()
+        with contextlib.suppress(LookupError, TypeError):  # records the learner's code mangled
             records[call]["callbacks"][position]["traces"] = traces
 
 

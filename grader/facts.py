@@ -11,7 +11,9 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from grader.curves import KINDS
 
 MAX_JSON = 2_000_000
 MAX_DEPTH = 64  # far deeper than any Keras config; json.loads recurses once per level
@@ -106,6 +108,13 @@ class Behaviour(Loose):
     got: Count | None = None
     want: Count | None = None
     error: Name | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        if kind not in KINDS:
+            raise ValueError(f"unknown probe curve kind {kind[:50]!r}")
+        return kind
 
 
 # The arrays of a recorded fit call (x, y, sample weights, validation x and y), handed to the

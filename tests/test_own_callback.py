@@ -140,3 +140,30 @@ def test_an_endless_hook_is_stopped_and_reported(stand_in: Any) -> None:
     drawn = curves.draw(b"s", "fit-validation", "d", KEYS, "val_loss", 3)
     traces = stand_in.drive(Endless(), [c["logs"] for c in drawn], True, seconds=0.5)
     assert traces == [{"stopped": None, "weights": None, "error": "overtime"}]
+
+
+def test_counting_a_repeat_as_better_is_told_on_a_plateau(stand_in: Any) -> None:
+    import keras
+
+    class Lenient(keras.callbacks.Callback):
+        def on_train_begin(self, logs: Any = None) -> None:
+            self.best, self.weights, self.wait = float("inf"), None, 0
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            if logs["val_loss"] <= self.best:  # a repeat counts: Keras' does not
+                self.best, self.weights, self.wait = logs["val_loss"], self.model.get_weights(), 0
+            else:
+                self.wait += 1
+                self.model.stop_training = self.wait >= 3
+
+        def on_train_end(self, logs: Any = None) -> None:
+            self.model.set_weights(self.weights)
+
+    for digest in ("x", "y"):
+        drawn = curves.draw(b"s", "fit-validation", digest, KEYS, "val_loss", 3)
+        logs = [c["logs"] for c in drawn]
+        want = stand_in.expected(REFERENCE, logs)
+        found = stand_in.first_difference(
+            stand_in.drive(Lenient(), logs, True), want, drawn, REFERENCE
+        )
+        assert found is not None and found["kind"] in ("plateau", "tie"), found

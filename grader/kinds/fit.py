@@ -254,20 +254,25 @@ def _own_differs(cb: RunCallback, lang: str) -> str:
     assert b is not None
     callback = _settings(b.as_, b.config)
     curve = text(lang, f"fit_curve_{b.kind}", monitor=b.monitor, best=b.best, epochs=b.epochs)
-    if b.what == "missing" or b.error == "overtime":
-        key = "fit_own_overtime" if b.error == "overtime" else "fit_own_not_driven"
-        detail = text(lang, key, seconds=SECONDS)
+    epochs = {"curve": curve, "got": b.got, "want": b.want, "callback": b.as_}
+    if b.error == "overtime":
+        detail = text(lang, "fit_own_overtime", seconds=SECONDS)
+    elif b.what == "missing":
+        detail = text(lang, "fit_own_not_driven")
     elif b.what == "error":
         detail = text(lang, "fit_own_raised", curve=curve, error=b.error)
+    elif b.what == "stop" and b.want is None:
+        detail = text(lang, "fit_own_stops_keras_not", **epochs)
+    elif b.what == "stop" and b.got is None:
+        detail = text(lang, "fit_own_never_stops", **epochs)
     elif b.what == "stop":
-        key = "fit_own_never_stops" if b.got is None else "fit_own_stops"
-        key = "fit_own_stops_keras_not" if b.want is None else key
-        detail = text(lang, key, curve=curve, got=b.got, want=b.want, callback=b.as_)
+        detail = text(lang, "fit_own_stops", **epochs)
+    elif b.got is None:
+        detail = text(lang, "fit_own_weights_of_no_epoch", **epochs)
+    elif b.got == 0:
+        detail = text(lang, "fit_own_weights_initial", **epochs)
     else:
-        key = {None: "fit_own_weights_of_no_epoch", 0: "fit_own_weights_initial"}.get(
-            b.got, "fit_own_weights"
-        )
-        detail = text(lang, key, curve=curve, got=b.got, want=b.want, callback=b.as_)
+        detail = text(lang, "fit_own_weights", **epochs)
     return text(lang, "fit_own_callback_differs", own=cb.class_, callback=callback, detail=detail)
 
 

@@ -273,6 +273,10 @@ def _own_differs(cb: RunCallback, lang: str) -> str:
         detail = text(lang, "fit_own_weights_initial", **epochs)
     else:
         detail = text(lang, "fit_own_weights", **epochs)
+    if b.as_ in cb.bases:  # a subclass of Keras' own: its settings, or what it overrides
+        return text(
+            lang, "fit_own_subclass_differs", own=cb.class_, callback=callback, detail=detail
+        )
     return text(lang, "fit_own_callback_differs", own=cb.class_, callback=callback, detail=detail)
 
 

@@ -68,18 +68,19 @@ def _one(callback: Any, model: Any, logs: dict[str, list[float]]) -> dict[str, A
     callback.set_params({"verbose": 0, "epochs": n, "steps": 1})
     model.stop_training = False
     _mark(model, 0.0)
-    stopped = None
+    stopped, last = None, {}
     callback.on_train_begin({})
     for epoch in range(n):
         callback.on_epoch_begin(epoch, {})
         callback.on_train_batch_begin(0, {})
         _mark(model, float(epoch + 1))  # the epoch's training
         callback.on_train_batch_end(0, {k: logs[k][epoch] for k in train_keys})
-        callback.on_epoch_end(epoch, {k: v[epoch] for k, v in logs.items()})
+        last = {k: v[epoch] for k, v in logs.items()}
+        callback.on_epoch_end(epoch, dict(last))
         if model.stop_training:
             stopped = epoch
             break
-    callback.on_train_end({})
+    callback.on_train_end(last)
     return {"stopped": stopped, "weights": _marker(model, n), "error": None}
 
 

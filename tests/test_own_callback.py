@@ -18,7 +18,7 @@ import pytest
 
 from grader import curves
 
-pytestmark = pytest.mark.slow  # imports Keras
+slow = pytest.mark.slow  # imports Keras
 
 KEYS = ["loss", "accuracy", "val_loss", "val_accuracy"]
 REFERENCE = {
@@ -87,6 +87,7 @@ OTHER_SETTINGS = [
 ]
 
 
+@slow
 @pytest.mark.parametrize("digest", [f"digest-{i}" for i in range(8)])
 def test_every_other_setting_is_told_apart(stand_in: Any, digest: str) -> None:
     drawn = curves.draw(digest.encode(), "fit-validation", digest, KEYS, "val_loss", 3)
@@ -99,6 +100,7 @@ def test_every_other_setting_is_told_apart(stand_in: Any, digest: str) -> None:
         assert stand_in.first_difference(got, want, drawn, REFERENCE) is not None, change
 
 
+@slow
 def test_a_subclass_with_the_settings_matches_and_an_off_by_one_does_not(stand_in: Any) -> None:
     import keras
 
@@ -129,6 +131,7 @@ def test_a_subclass_with_the_settings_matches_and_an_off_by_one_does_not(stand_i
     assert late is not None and late["what"] == "stop" and late["got"] == late["want"] + 1
 
 
+@slow
 def test_an_endless_hook_is_stopped_and_reported(stand_in: Any) -> None:
     import keras
 
@@ -142,6 +145,7 @@ def test_an_endless_hook_is_stopped_and_reported(stand_in: Any) -> None:
     assert traces == [{"stopped": None, "weights": None, "error": "overtime"}]
 
 
+@slow
 def test_counting_a_repeat_as_better_is_told_on_a_plateau(stand_in: Any) -> None:
     import keras
 
@@ -167,3 +171,80 @@ def test_counting_a_repeat_as_better_is_told_on_a_plateau(stand_in: Any) -> None
             stand_in.drive(Lenient(), logs, True), want, drawn, REFERENCE
         )
         assert found is not None and found["kind"] in ("plateau", "tie"), found
+
+
+# -- the feedback, rendered on the scoring side from what the inspector reports -------------------
+def _runs(own: dict[str, Any]) -> tuple[Any, Any]:
+    from grader.facts import FitRun
+
+    ref = FitRun.model_validate(
+        {"callbacks": [{"class": "EarlyStopping", "keras": True, "run": True, "config": REFERENCE}]}
+    )
+    return FitRun.model_validate({"callbacks": [own]}), ref
+
+
+BEHAVIOUR = {
+    "as": "EarlyStopping",
+    "config": REFERENCE,
+    "curve": 0,
+    "kind": "best_then_worse",
+    "monitor": "val_loss",
+    "epochs": 20,
+    "best": 4,
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize(
+    ("what", "shown"),
+    [
+        ({"what": "stop", "got": 6, "want": 7}, ["6", "7", "patience=3"]),
+        ({"what": "stop", "got": None, "want": 7}, ["7"]),
+        ({"what": "stop", "got": 9, "want": None}, ["9"]),
+        ({"what": "weights", "got": 10, "want": 4}, ["10", "4", "restore_best_weights=True"]),
+        ({"what": "weights", "got": 0, "want": 4}, ["4"]),
+        ({"what": "weights", "got": None, "want": 4}, ["4"]),
+        ({"what": "error", "error": "KeyError: 'val_loss'"}, ["KeyError: 'val_loss'"]),
+        ({"what": "error", "error": "overtime"}, ["10"]),
+        ({"what": "missing"}, []),
+    ],
+)
+def test_every_difference_is_named(lang: str, what: dict[str, Any], shown: list[str]) -> None:
+    from grader.kinds.fit import _callbacks_verdict
+
+    own = {"class": "MyStop", "keras": False, "behaviour": BEHAVIOUR | what}
+    ok, message = _callbacks_verdict(*_runs(own), lang)
+    assert not ok
+    assert "MyStop" in message and "EarlyStopping(monitor='val_loss'" in message, message
+    for part in shown:
+        assert part in message, message
+    if what["what"] in ("stop", "weights"):
+        assert "val_loss" in message and "4" in message  # the curve: its best epoch
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_subclass_and_a_match_are_named(lang: str) -> None:
+    from grader.kinds.fit import _callbacks_verdict
+
+    sub = {"class": "Sub", "bases": ["EarlyStopping"], "behaviour": BEHAVIOUR | {"what": "missing"}}
+    ok, message = _callbacks_verdict(*_runs(sub), lang)
+    assert not ok and "Sub" in message and "EarlyStopping" in message
+    matched = {
+        "class": "EarlyStopping",
+        "keras": True,
+        "run": True,
+        "config": REFERENCE,
+        "own_class": "MyStop",
+    }
+    ok, message = _callbacks_verdict(*_runs(matched), lang)
+    assert ok and "MyStop" in message, message
+
+
+def test_an_unknown_curve_kind_is_malformed() -> None:
+    from pydantic import ValidationError
+
+    from grader.facts import Behaviour
+
+    Behaviour.model_validate(BEHAVIOUR | {"what": "missing"})
+    with pytest.raises(ValidationError):
+        Behaviour.model_validate(BEHAVIOUR | {"what": "missing", "kind": "__class__"})

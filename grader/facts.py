@@ -79,6 +79,7 @@ class Trace(Loose):
 
     stopped: Epoch | None = None
     weights: Epoch | None = None
+    saved: Epoch | None = None  # whose model the checkpoint file holds at the end
     error: Name | None = None
 
 
@@ -104,7 +105,7 @@ class Behaviour(Loose):
     monitor: Name
     epochs: Count
     best: Count
-    what: Literal["stop", "weights", "error", "missing"]
+    what: Literal["stop", "weights", "saved", "error", "missing"]
     got: Count | None = None
     want: Count | None = None
     error: Name | None = None
@@ -125,7 +126,7 @@ FIT_ARRAYS = ("x", "y", "sample_weight", "vx", "vy")
 ONLY_WATCH = ("ModelCheckpoint", "TerminateOnNaN")
 # The reference's callbacks a callback class of the learner's own may stand for, judged by its
 # behaviour on probe curves (grader/curves.py, grader/jobs/owncallback.py DRIVEN says the same).
-DRIVEN = ("EarlyStopping",)
+DRIVEN = ("EarlyStopping", "ModelCheckpoint")
 
 
 class FitCall(Loose):

@@ -295,21 +295,26 @@ class Grader:
         if spec.entry("history") is None or not ref or not ref.get("fit_runs"):
             return {}
         runs = [FitRun.model_validate(x) for x in ref["fit_runs"]]
-        wanted = [
-            [dict(c.config or {}) for c in run.callbacks if c.run and c.class_ in DRIVEN]
+        wanted: list[list[dict[str, Any]]] = [
+            [
+                {"class": c.class_, "config": dict(c.config or {})}
+                for c in run.callbacks
+                if c.run and c.class_ in DRIVEN
+            ]
             for run in runs
         ]
-        last = wanted[-1]
-        if not last:
+        if not wanted[-1]:
             return {}
+        stops = [c["config"] for c in wanted[-1] if c["class"] == DRIVEN[0]]
+        watched = (stops or [wanted[-1][0]["config"]])[0]
         keys = list(runs[-1].history.history) if runs[-1].history else ["loss", "val_loss"]
         drawn = curves.draw(
             self.secret,
             spec.id,
             content_hash(source),
             keys,
-            str(last[0].get("monitor")),
-            int(last[0].get("patience") or 0),
+            str(watched.get("monitor") or "val_loss"),
+            int(watched.get("patience") or 0),
         )
         return {"curves": drawn, "reference": wanted}
 

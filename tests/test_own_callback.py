@@ -92,11 +92,11 @@ OTHER_SETTINGS = [
 def test_every_other_setting_is_told_apart(stand_in: Any, digest: str) -> None:
     drawn = curves.draw(digest.encode(), "fit-validation", digest, KEYS, "val_loss", 3)
     logs = [c["logs"] for c in drawn]
-    want = stand_in.expected(REFERENCE, logs)
+    want = stand_in.expected("EarlyStopping", REFERENCE, logs)
     assert all(t["error"] is None for t in want)
     assert stand_in.first_difference(want, want, drawn, REFERENCE) is None
     for change in OTHER_SETTINGS:
-        got = stand_in.expected(REFERENCE | change, logs)
+        got = stand_in.expected("EarlyStopping", REFERENCE | change, logs)
         assert stand_in.first_difference(got, want, drawn, REFERENCE) is not None, change
 
 
@@ -124,7 +124,7 @@ def test_a_subclass_with_the_settings_matches_and_an_off_by_one_does_not(stand_i
 
     drawn = curves.draw(b"s", "fit-validation", "d", KEYS, "val_loss", 3)
     logs = [c["logs"] for c in drawn]
-    want = stand_in.expected(REFERENCE, logs)
+    want = stand_in.expected("EarlyStopping", REFERENCE, logs)
     ok = Chatty(monitor="val_loss", patience=3, restore_best_weights=True)
     assert stand_in.first_difference(stand_in.drive(ok, logs, True), want, drawn, REFERENCE) is None
     late = stand_in.first_difference(stand_in.drive(Late(), logs, True), want, drawn, REFERENCE)
@@ -166,7 +166,7 @@ def test_counting_a_repeat_as_better_is_told_on_a_plateau(stand_in: Any) -> None
     for digest in ("x", "y"):
         drawn = curves.draw(b"s", "fit-validation", digest, KEYS, "val_loss", 3)
         logs = [c["logs"] for c in drawn]
-        want = stand_in.expected(REFERENCE, logs)
+        want = stand_in.expected("EarlyStopping", REFERENCE, logs)
         found = stand_in.first_difference(
             stand_in.drive(Lenient(), logs, True), want, drawn, REFERENCE
         )
@@ -248,3 +248,47 @@ def test_an_unknown_curve_kind_is_malformed() -> None:
     Behaviour.model_validate(BEHAVIOUR | {"what": "missing"})
     with pytest.raises(ValidationError):
         Behaviour.model_validate(BEHAVIOUR | {"what": "missing", "kind": "__class__"})
+
+
+CHECKPOINT = {
+    "monitor": "val_loss",
+    "mode": "min",
+    "save_best_only": True,
+    "save_weights_only": False,
+    "save_freq": "epoch",
+    "suffix": ".keras",
+    "filepath": "path",
+}
+
+
+@slow
+def test_an_own_checkpoint_is_judged_by_the_file_it_leaves(stand_in: Any) -> None:
+    import keras
+
+    class BestOnly(keras.callbacks.Callback):
+        def __init__(self, path: str, every: bool = False) -> None:
+            super().__init__()
+            self.path, self.every = path, every
+
+        def on_train_begin(self, logs: Any = None) -> None:
+            self.best = float("inf")
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            if self.every or logs["val_loss"] < self.best:
+                self.best = min(self.best, logs["val_loss"])
+                self.model.save(self.path)
+
+    drawn = curves.draw(b"s", "checkpoint", "d", KEYS, "val_loss", 3)[:4]
+    logs = [c["logs"] for c in drawn]
+    want = stand_in.expected("ModelCheckpoint", CHECKPOINT, logs)
+    assert all(t["saved"] is not None for t in want), want
+    path = "mine/best.keras"
+    Path("mine").mkdir(exist_ok=True)
+    got = stand_in.drive(BestOnly(path), logs, True, file=path)
+    assert stand_in.first_difference(got, want, drawn, CHECKPOINT) is None
+    every = stand_in.drive(BestOnly(path, every=True), logs, True, file=path)
+    found = stand_in.first_difference(every, want, drawn, CHECKPOINT)
+    assert found is not None and found["what"] == "saved" and found["got"] == found["epochs"]
+    # and an EarlyStopping is not a checkpoint: it leaves no file
+    stop = stand_in.expected("EarlyStopping", REFERENCE, logs)
+    assert stand_in.first_difference(stop, want, drawn, CHECKPOINT) is not None

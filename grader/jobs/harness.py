@@ -589,7 +589,9 @@ def _recorded_call(job: _Learner, name: str, model: Any, args: list[Any]) -> Non
                 cb["config"]["filepath"] = _where(str(cb["config"]["filepath"]))
     if job.p.get("callback_curves") and any(owned.values()):
         seconds = float(job.p.get("callback_seconds") or 10)
-        attach_traces(records, owned, job.p["callback_curves"], seconds, job.undo)
+        paths = any("path" in e["args"] for e in job.p["entry_points"])
+        saves_to = CHECKPOINT_PATH if paths else None  # the file a checkpoint is asked to write
+        attach_traces(records, owned, job.p["callback_curves"], seconds, saves_to, job.undo)
     if ok:  # the History of which call, by identity (its class name proves nothing)
         index = next((i for i, h in enumerate(returned) if h is value), None)
         job.report["calls"][name]["history_of_call"] = index

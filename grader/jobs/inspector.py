@@ -25,6 +25,7 @@ from grader.jobs.exported import NotCheckable, load_exported
 from grader.jobs.fitrecord import CHECKPOINT_SUFFIXES, PLAIN_ARGS, REPLAYED_CALLBACKS
 from grader.jobs.harness import (
     _OOM,
+    CHECKPOINT_PATH,
     OUT,
     _error,
     _history,
@@ -172,9 +173,12 @@ def _build_callbacks(
     EarlyStopping with the reference's settings (grader/jobs/owncallback.py); its class never is."""
     built, seen = [], []
     refs = payload.get("callback_reference") or []
-    wanted = [dict(c) for c in (refs[min(index, len(refs) - 1)] if refs else [])]
     have = {cb["class"] for cb in call["callbacks"] if cb.get("keras")}
-    wanted = [c for c in wanted if DRIVEN[0] not in have]
+    wanted = [
+        (str(c["class"]), dict(c["config"]))
+        for c in (refs[min(index, len(refs) - 1)] if refs else [])
+        if c["class"] in DRIVEN and c["class"] not in have
+    ]
     for cb in call["callbacks"]:
         name, config = cb["class"], cb.get("config")
         info: dict[str, Any] = {"class": name, "keras": bool(cb.get("keras")), "run": False}
@@ -185,7 +189,11 @@ def _build_callbacks(
                 info["behaviour"] = behaviour
             if matched is not None:
                 wanted.remove(matched)
-                name, config, info["own_class"] = DRIVEN[0], matched, name
+                info["own_class"] = name
+                name, config = matched
+                if name == "ModelCheckpoint":  # it saved where it was asked to: `path`
+                    suffix = next(x for x in CHECKPOINT_SUFFIXES if CHECKPOINT_PATH.endswith(x))
+                    config = config | {"suffix": suffix, "filepath": "path"}
                 info |= {"class": name, "keras": True}
                 cb = {"class": name, "keras": True, "config": config}
         allowed = REPLAYED_CALLBACKS.get(name)

@@ -25,6 +25,7 @@ import io
 import signal
 import threading
 import warnings
+from pathlib import Path
 from typing import Any
 
 import keras
@@ -33,7 +34,8 @@ import numpy as np
 from grader.jobs.fitrecord import REPLAYED_CALLBACKS
 
 STAND_IN = "given.keras"  # the exercise's given model (both jobs have the file)
-DRIVEN = ("EarlyStopping",)  # reference callbacks an own class can stand for
+DRIVEN = ("EarlyStopping", "ModelCheckpoint")  # reference callbacks an own class can stand for
+PROBE_FILE = "probe_checkpoint/best"  # where the inspector's ModelCheckpoint writes on the curves
 MAX_DRIVEN = 3  # own callbacks driven in one job (the others are not run, as before)
 
 
@@ -60,8 +62,31 @@ def _marker(model: Any, n: int) -> int | None:
     return int(k) - 1 if k.is_integer() and 0 <= k <= n else None
 
 
-def _one(callback: Any, model: Any, logs: dict[str, list[float]]) -> dict[str, Any]:
-    """One made-up training, hook by hook as keras.Model.fit calls them."""
+def _saved(path: Path | None, n: int) -> int | None:
+    """The epoch whose model the checkpoint file holds after a made-up training (None: no file,
+    or no single epoch's model in it)."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        model = stand_in()
+        if path.name.endswith(".weights.h5"):
+            model.load_weights(path)
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = keras.models.load_model(path, safe_mode=True, compile=False)
+        return _marker(model, n)
+    except Exception:  # noqa: BLE001 (not a model, or another one)
+        return None
+
+
+def _one(
+    callback: Any, model: Any, logs: dict[str, list[float]], file: Path | None
+) -> dict[str, Any]:
+    """One made-up training, hook by hook as keras.Model.fit calls them; `file`: the checkpoint
+    path, emptied first and read at the end."""
+    if file is not None:
+        file.unlink(missing_ok=True)
     n = min(len(v) for v in logs.values())
     train_keys = [k for k in logs if not k.startswith("val_")]
     callback.set_model(model)
@@ -81,15 +106,22 @@ def _one(callback: Any, model: Any, logs: dict[str, list[float]]) -> dict[str, A
             stopped = epoch
             break
     callback.on_train_end(last)
-    return {"stopped": stopped, "weights": _marker(model, n), "error": None}
+    weights = _marker(model, n)
+    return {"stopped": stopped, "weights": weights, "saved": _saved(file, n), "error": None}
 
 
 def drive(
-    pristine: Any, curves: list[dict[str, list[float]]], fresh: bool, seconds: float = 60.0
+    pristine: Any,
+    curves: list[dict[str, list[float]]],
+    fresh: bool,
+    seconds: float = 60.0,
+    file: str | None = None,
 ) -> list[dict[str, Any]]:
     """The callback's trace on each curve; `fresh`: drive a deep copy of `pristine` per curve
     (else `pristine` itself, which Keras' own callbacks reset in on_train_begin). Stopped after
-    `seconds` in all (the job's own time limit stays the last word)."""
+    `seconds` in all (the job's own time limit stays the last word). `file`: the checkpoint path
+    whose contents are part of the trace."""
+    path = Path(file) if file else None
     traces: list[dict[str, Any]] = []
     model = stand_in()
     alarm = threading.current_thread() is threading.main_thread()
@@ -100,7 +132,7 @@ def drive(
         for logs in curves:
             try:
                 callback = copy.deepcopy(pristine) if fresh else pristine
-                traces.append(_one(callback, model, logs))
+                traces.append(_one(callback, model, logs, path))
             except (MemoryError, Overtime):
                 raise
             except BaseException as e:  # noqa: BLE001 (learner code: SystemExit too)
@@ -119,10 +151,19 @@ def _overtime(signum: int, frame: Any) -> None:
     raise Overtime()
 
 
-def expected(config: dict[str, Any], curves: list[dict[str, list[float]]]) -> list[dict[str, Any]]:
-    """Keras' own EarlyStopping with the reference's settings, driven the same way (inspector)."""
-    allowed = {k: v for k, v in config.items() if k in REPLAYED_CALLBACKS[DRIVEN[0]]}
-    return drive(keras.callbacks.EarlyStopping(**allowed), curves, fresh=True)
+def expected(
+    name: str, config: dict[str, Any], curves: list[dict[str, list[float]]]
+) -> list[dict[str, Any]]:
+    """Keras' own callback `name` with the reference's settings, driven the same way (inspector);
+    a ModelCheckpoint writes into the inspector's folder, with the reference's file suffix."""
+    allowed = {k: v for k, v in config.items() if k in REPLAYED_CALLBACKS[name]}
+    file = None
+    if name == "ModelCheckpoint":
+        file = PROBE_FILE + str(config.get("suffix") or ".keras")  # the reference saved to `path`
+        Path(file).parent.mkdir(exist_ok=True)
+        allowed["filepath"] = file
+    made = getattr(keras.callbacks, name)(**allowed)
+    return drive(made, curves, fresh=True, file=file)
 
 
 def best_epoch(values: list[float], mode: str) -> int:
@@ -148,25 +189,16 @@ def first_difference(
             "kind": curve["kind"],
             "monitor": monitor,
             "epochs": min(len(v) for v in logs.values()),
-            "best": best_epoch(logs[monitor], str(config.get("mode"))) + 1,
+            "best": best_epoch(logs.get(monitor) or [0.0], str(config.get("mode"))) + 1,
         }
         if i >= len(got):
             return base | {"what": "missing"}
         g = got[i]
         if g.get("error"):
             return base | {"what": "error", "error": str(g["error"])[:300]}
-        if g.get("stopped") != w["stopped"]:
-            return base | {
-                "what": "stop",
-                "got": _human(g.get("stopped")),
-                "want": _human(w["stopped"]),
-            }
-        if g.get("weights") != w["weights"]:
-            return base | {
-                "what": "weights",
-                "got": _human(g.get("weights")),
-                "want": _human(w["weights"]),
-            }
+        for key, what in (("stopped", "stop"), ("weights", "weights"), ("saved", "saved")):
+            if g.get(key) != w.get(key):
+                return base | {"what": what, "got": _human(g.get(key)), "want": _human(w.get(key))}
     return None
 
 
@@ -180,6 +212,7 @@ def attach_traces(
     owned: dict[int, list[tuple[int, Any, bool]]],
     curves: list[dict[str, list[float]]],
     seconds: float,
+    file: str | None,
     undo: Any,
 ) -> None:
     """Learner's job, after the entry point returned: drive each recorded callback of the
@@ -190,7 +223,7 @@ def attach_traces(
         quiet = io.StringIO()  # what it prints on made-up curves would only confuse
         try:
             with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
-                traces = drive(callback, curves, fresh, seconds)
+                traces = drive(callback, curves, fresh, seconds, file)
         finally:
             undo()
         with contextlib.suppress(LookupError, TypeError):  # records the learner's code mangled
@@ -198,18 +231,21 @@ def attach_traces(
 
 
 def judge(
-    cb: dict[str, Any], references: list[dict[str, Any]], curves: list[dict[str, Any]]
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """Inspector: (the settings of the reference's callback this own one behaves as, None; or
-    None, where it first behaved otherwise than the first candidate). `references`: the settings
-    of the reference's EarlyStopping callbacks that the learner's call has no Keras one for."""
+    cb: dict[str, Any], references: list[tuple[str, dict[str, Any]]], curves: list[dict[str, Any]]
+) -> tuple[tuple[str, dict[str, Any]] | None, dict[str, Any] | None]:
+    """Inspector: ((class, settings) of the reference's callback this own one behaves as, None;
+    or None, where it first behaved otherwise than the candidate it is most likely meant to be:
+    one of its base classes, else the first). `references`: the reference's callbacks of the
+    DRIVEN classes that the learner's call has no Keras one of."""
     if cb.get("traces") is None or not references or not curves:
         return None, None  # nothing to stand for, or not driven: not run, as before
-    first: dict[str, Any] | None = None
-    for config in references:
-        want = expected(config, [c["logs"] for c in curves])
+    bases = set(cb.get("bases") or [])
+    ordered = sorted(references, key=lambda r: r[0] not in bases)  # stable: else the first
+    shown: dict[str, Any] | None = None
+    for name, config in ordered:
+        want = expected(name, config, [c["logs"] for c in curves])
         difference = first_difference(cb["traces"], want, curves, config)
         if difference is None:
-            return config, None
-        first = first or difference | {"as": DRIVEN[0], "config": config}
-    return None, first
+            return (name, config), None
+        shown = shown or difference | {"as": name, "config": config}
+    return None, shown

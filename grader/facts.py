@@ -11,7 +11,9 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from grader.curves import KINDS
 
 MAX_JSON = 2_000_000
 MAX_DEPTH = 64  # far deeper than any Keras config; json.loads recurses once per level
@@ -71,12 +73,52 @@ class History(Loose):
 Plain = bool | int | float | str | None
 
 
+Epoch = Annotated[int, Field(ge=-1, le=100_000)]
+
+
+class Trace(Loose):
+    """What a callback of the learner's own class did on one probe curve (learner side, so only
+    ever compared with what Keras' own callback does: grader/jobs/owncallback.py)."""
+
+    stopped: Epoch | None = None
+    weights: Epoch | None = None
+    saved: Epoch | None = None  # whose model the checkpoint file holds at the end
+    error: Name | None = None
+
+
 class CallbackInfo(Loose):
-    """A callback of a recorded fit call (learner side): class, and its allowed attributes."""
+    """A callback of a recorded fit call (learner side): class, and its allowed attributes; for
+    a class of the learner's own, its base classes and its traces on the probe curves."""
 
     class_: str = Field(alias="class", max_length=200)
     keras: bool = False
     config: dict[str, Plain] | None = Field(default=None, max_length=20)
+    bases: list[Name] = Field(default=[], max_length=10)
+    traces: list[Trace] | None = Field(default=None, max_length=50)
+
+
+class Behaviour(Loose):
+    """Where an own callback first behaved otherwise than the reference's on the probe curves
+    (inspector side): the curve, what differed, and the epochs (counted from 1; None: never)."""
+
+    as_: Name = Field(alias="as")
+    config: dict[str, Plain] = Field(default={}, max_length=20)
+    curve: Count
+    kind: Name
+    monitor: Name
+    epochs: Count
+    best: Count
+    what: Literal["stop", "weights", "saved", "error", "missing"]
+    got: Count | None = None
+    want: Count | None = None
+    error: Name | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        if kind not in KINDS:
+            raise ValueError(f"unknown probe curve kind {kind[:50]!r}")
+        return kind
 
 
 # The arrays of a recorded fit call (x, y, sample weights, validation x and y), handed to the
@@ -85,6 +127,9 @@ FIT_ARRAYS = ("x", "y", "sample_weight", "vx", "vy")
 # Callbacks the inspector runs that never change the weights a training ends with: allowed next to
 # the reference's callbacks (a checkpoint file, stopping on NaN).
 ONLY_WATCH = ("ModelCheckpoint", "TerminateOnNaN")
+# The reference's callbacks a callback class of the learner's own may stand for, judged by its
+# behaviour on probe curves (grader/curves.py, grader/jobs/owncallback.py DRIVEN says the same).
+DRIVEN = ("EarlyStopping", "ModelCheckpoint")
 
 
 class FitCall(Loose):
@@ -108,6 +153,9 @@ class RunCallback(Loose):
     run: bool = False
     config: dict[str, Plain] | None = Field(default=None, max_length=20)
     stopped_epoch: int | None = Field(default=None, ge=0, le=100_000)
+    own_class: Name | None = None  # the learner's class that behaved as this Keras callback
+    bases: list[Name] = Field(default=[], max_length=10)
+    behaviour: Behaviour | None = None  # how the learner's class behaved otherwise
 
 
 class Validation(Loose):

@@ -22,14 +22,16 @@ from typing import Any
 
 import numpy as np
 
-from grader import __version__
+from grader import __version__, curves
 from grader.checks import Context, Evidence, call_problem
 from grader.course import Course
 from grader.datasets import Split, generate
 from grader.errors import ContentError, LearnError, SandboxError, in_lang
 from grader.exercises import ExerciseSpec
 from grader.facts import (
+    DRIVEN,
     FIT_ARRAYS,
+    FitRun,
     InspectReport,
     LearnerReport,
     LoadError,
@@ -252,6 +254,7 @@ class Grader:
         self._own_sandbox = sandbox is None
         self._data: dict[str, Split] = {}
         self._keys: dict[str, str] = {}
+        self._summaries: dict[str, dict[str, Any]] = {}  # the references computed or read
         # Hardening (hostile suite): paths no job may see as root, covered in its private view
         # (which holds only system and Python folders anyway: belt and braces).
         from grader.catalog import SHIPPED, shared_cache_dir
@@ -290,9 +293,47 @@ class Grader:
             "probes": spec.probes,
         }
 
+    def _callback_probes(self, spec: ExerciseSpec, source: bytes) -> dict[str, Any]:
+        """Probe curves for callbacks of the learner's own class, and the reference's callbacks
+        they are compared with (none while the reference itself is graded)."""
+        ref = self._summaries.get(spec.id)
+        if spec.entry("history") is None or not ref or not ref.get("fit_runs"):
+            return {}
+        runs = [FitRun.model_validate(x) for x in ref["fit_runs"]]
+        wanted: list[list[dict[str, Any]]] = [
+            [
+                {"class": c.class_, "config": dict(c.config or {})}
+                for c in run.callbacks
+                if c.run and c.class_ in DRIVEN
+            ]
+            for run in runs
+        ]
+        if not wanted[-1]:
+            return {}
+        stops = [c["config"] for c in wanted[-1] if c["class"] == DRIVEN[0]]
+        watched = (stops or [wanted[-1][0]["config"]])[0]
+        keys = list(runs[-1].history.history) if runs[-1].history else ["loss", "val_loss"]
+        drawn = curves.draw(
+            self.secret,
+            spec.id,
+            content_hash(source),
+            keys,
+            str(watched.get("monitor") or "val_loss"),
+            int(watched.get("patience") or 0),
+        )
+        return {"curves": drawn, "reference": wanted}
+
     def collect(self, spec: ExerciseSpec, source: bytes) -> tuple[Evidence, RunResult]:
         """Run the learner's job, then the inspector on what it handed back."""
         data = self.data(spec)
+        probes = self._callback_probes(spec, source)
+        learner_payload = self._payload(spec)
+        inspector_payload = self._payload(spec)
+        if probes:  # the learner's job sees the curves only, never how they were built
+            learner_payload["callback_curves"] = [c["logs"] for c in probes["curves"]]
+            learner_payload["callback_seconds"] = curves.SECONDS
+            inspector_payload["callback_curves"] = probes["curves"]
+            inspector_payload["callback_reference"] = probes["reference"]
         limits = Limits(
             wall_seconds=spec.limits.wall_seconds,
             cpu_seconds=spec.limits.cpu_seconds,
@@ -316,7 +357,7 @@ class Grader:
             run = self.sandbox.run(
                 "grader.jobs.harness:run_learner",
                 run_dir,
-                self._payload(spec),
+                learner_payload,
                 limits,
                 hide=self.hide,
                 handback=LEARNER_HANDBACK,
@@ -365,7 +406,7 @@ class Grader:
             insp = self.sandbox.run(
                 "grader.jobs.inspector:inspect",
                 insp_dir,
-                self._payload(spec) | {"probe_seed": probe_seed(self.secret)},
+                inspector_payload | {"probe_seed": probe_seed(self.secret)},
                 INSPECT_LIMITS,
                 hide=self.hide,
                 handback=("out/inspect.json", "out/pred.npy"),
@@ -447,9 +488,11 @@ class Grader:
         path = self.cache_dir / "reference" / f"{spec.id}-{self._cache_key(spec)}.json"
         if path.is_file():
             try:
-                return dict(json.loads(path.read_text()))
+                self._summaries[spec.id] = dict(json.loads(path.read_text()))
+                return self._summaries[spec.id]
             except ValueError:
                 pass  # a torn cache file is recomputed
+        self._summaries.pop(spec.id, None)
         ev, run = self.collect(spec, source)
         summary = summarize(spec, ev, self.data(spec), steps(spec, self.secret))
         if summary is None:
@@ -461,6 +504,7 @@ class Grader:
                 ]
             )
         _store(json.dumps(summary).encode(), path)
+        self._summaries[spec.id] = summary
         return summary
 
     # -- grading -------------------------------------------------------------------------------

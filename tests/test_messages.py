@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 
 from grader.cli import main
 from grader.clihelp import help_keys
+from grader.curves import KINDS
 from grader.messages import LOCALE, catalogue, languages, parse_po, text
 
 GRADER = Path(__file__).resolve().parent.parent / "grader"
@@ -28,6 +29,7 @@ DYNAMIC = {
     "stats_": ["lesson", "tag", "exercise", "attempts", "best"],
     "list_": ["or", "comma", "comma_or", "semicolon"],  # messages.one_of
     "mistake_wrong_count_": ["one", "two", "three", "many"],  # English plurals
+    "fit_curve_": sorted(set(KINDS)),  # the probe curves for own callbacks (grader/curves.py)
 }
 # Where a key is named: (pattern, prefix added to what it finds, also in files that do not
 # import grader.messages).

@@ -19,6 +19,7 @@ learner callbacks).
 
 from __future__ import annotations
 
+import copy
 import inspect
 import json
 from pathlib import Path
@@ -102,6 +103,8 @@ def _callback_info(cb: Any, unsupported: list[str]) -> dict[str, Any]:
     name = type(cb).__name__
     own = getattr(keras.callbacks, name, None) is type(cb)  # Keras' class, not a look-alike
     info: dict[str, Any] = {"class": name, "keras": own, "config": None}
+    if not own:  # the learner's own class: judged by what it does (grader/jobs/owncallback.py)
+        info["bases"] = [c.__name__[:100] for c in type(cb).__mro__[1:8]]
     if own and name in REPLAYED_CALLBACKS:
         config = {k: _plain(getattr(cb, k, None)) for k in REPLAYED_CALLBACKS[name]}
         if name == "ModelCheckpoint":
@@ -123,6 +126,15 @@ def _callback_info(cb: Any, unsupported: list[str]) -> dict[str, Any]:
     return info
 
 
+def _frozen(cb: Any) -> tuple[Any, bool]:
+    """A copy of a callback as it is at the fit call (its later use changes nothing), or the
+    object itself when it cannot be copied."""
+    try:
+        return copy.deepcopy(cb), True
+    except Exception:  # noqa: BLE001 (learner code: a lock, a file, a __deepcopy__ that fails)
+        return cb, False
+
+
 _FIT_PARAMS = list(inspect.signature(keras.Model.fit).parameters)[1:]  # after self
 
 
@@ -132,10 +144,12 @@ def describe_fit(
     index: int,
     budget: list[int],
     kept: dict[str, np.ndarray] | None = None,
+    own: list[tuple[int, Any, bool]] | None = None,
 ) -> str:
     """What one model.fit call asked for, as JSON text; its arrays are saved as
     out/fit_<index>_<name>.npy (and copied into `kept`, for a run in the learner's process).
-    `budget` holds the bytes of arrays still allowed."""
+    `budget` holds the bytes of arrays still allowed. Callbacks of the learner's own classes go
+    into `own` as (position, copy made now, whether it is a copy), to be driven later."""
     bound = dict(zip(_FIT_PARAMS, args, strict=False)) | kw
     unsupported = [k for k in bound if k not in _FIT_PARAMS]
     options: dict[str, Any] = {}
@@ -160,6 +174,9 @@ def describe_fit(
         given = []
         unsupported.append("callbacks")
     callbacks = [_callback_info(cb, unsupported) for cb in given[:50]]
+    for i, (cb, info) in enumerate(zip(given, callbacks, strict=False)):
+        if own is not None and not info["keras"] and isinstance(cb, keras.callbacks.Callback):
+            own.append((i, *_frozen(cb)))
     vd = bound.get("validation_data")
     if vd is not None and not (isinstance(vd, tuple | list) and len(vd) == 2):
         unsupported.append("validation_data")

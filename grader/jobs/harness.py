@@ -40,6 +40,7 @@ from grader.jobs.fitrecord import (
     describe_fit,
     fit_arguments,
 )
+from grader.jobs.owncallback import attach_traces
 
 # Loading a trained model without its optimizer state warns once per file: not the learner's concern.
 warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
@@ -84,7 +85,7 @@ def _snapshot() -> list[tuple[Any, dict[str, Any]]]:
 
     from keras.src.saving import saving_lib, serialization_lib
 
-    from grader.jobs import fitrecord
+    from grader.jobs import fitrecord, owncallback
 
     classes = [
         *keras.Sequential.__mro__,
@@ -100,7 +101,7 @@ def _snapshot() -> list[tuple[Any, dict[str, Any]]]:
     ]
     owners: list[Any] = [keras.optimizers, keras.optimizers.schedules, keras.saving, keras.models]
     owners += [keras.callbacks, saving_lib, serialization_lib, pathlib, zipfile_module]
-    owners += [np, json, builtins, fitrecord, ownloss, sys.modules[__name__]]
+    owners += [np, json, builtins, fitrecord, ownloss, owncallback, sys.modules[__name__]]
     owners += [c for c in dict.fromkeys(classes) if c is not object]
     return [(o, dict(vars(o))) for o in owners]
 
@@ -555,6 +556,7 @@ def _recorded_call(job: _Learner, name: str, model: Any, args: list[Any]) -> Non
     real_fit = vars(owner)["fit"]
     frozen: list[str] = []  # JSON text, one per call, fixed when the call is made
     returned: list[Any] = []
+    owned: dict[int, list[tuple[int, Any, bool]]] = {}  # callbacks of the learner's own classes
     budget = [MAX_FIT_BYTES]
 
     def run_fit(bound: dict[str, Any]) -> Any:
@@ -573,7 +575,8 @@ def _recorded_call(job: _Learner, name: str, model: Any, args: list[Any]) -> Non
             english = f"model.fit was called more than {MAX_FIT_CALLS} times"
             raise GraderLimit("job_fit_calls", english, n=MAX_FIT_CALLS)
         kept: dict[str, np.ndarray] = {}
-        text = describe_fit(args, kw, len(frozen), budget, kept)
+        owned[len(frozen)] = []
+        text = describe_fit(args, kw, len(frozen), budget, kept, owned[len(frozen)])
         if model.optimizer is not first_optimizer:  # compiled again by the learner's code
             record = json.loads(text)
             try:
@@ -600,6 +603,11 @@ def _recorded_call(job: _Learner, name: str, model: Any, args: list[Any]) -> Non
         for cb in record.get("callbacks", []):
             if isinstance(cb.get("config"), dict) and "filepath" in cb["config"]:
                 cb["config"]["filepath"] = _where(str(cb["config"]["filepath"]))
+    if job.p.get("callback_curves") and any(owned.values()):
+        seconds = float(job.p.get("callback_seconds") or 10)
+        paths = any("path" in e["args"] for e in job.p["entry_points"])
+        saves_to = CHECKPOINT_PATH if paths else None  # the file a checkpoint is asked to write
+        attach_traces(records, owned, job.p["callback_curves"], seconds, saves_to, job.undo)
     if ok:  # the History of which call, by identity (its class name proves nothing)
         index = next((i for i, h in enumerate(returned) if h is value), None)
         job.report["calls"][name]["history_of_call"] = index

@@ -26,6 +26,7 @@ from grader.jobs.exported import NotCheckable, _shape_gradients, load_exported
 from grader.jobs.fitrecord import CHECKPOINT_SUFFIXES, PLAIN_ARGS, REPLAYED_CALLBACKS
 from grader.jobs.harness import (
     _OOM,
+    CHECKPOINT_PATH,
     OUT,
     _error,
     _history,
@@ -38,6 +39,7 @@ from grader.jobs.harness import (
     output_activation,
     reseed,
 )
+from grader.jobs.owncallback import DRIVEN, judge
 
 
 def _safe_load(path: Path) -> tuple[Any, dict[str, Any] | None]:
@@ -174,13 +176,38 @@ def _used_config(obj: Any, name: str, given: dict[str, Any]) -> dict[str, Any]:
     return used
 
 
-def _build_callbacks(call: dict[str, Any], index: int) -> tuple[list[Any], list[dict[str, Any]]]:
+def _build_callbacks(
+    call: dict[str, Any], index: int, payload: dict[str, Any]
+) -> tuple[list[Any], list[dict[str, Any]]]:
     """Keras' own callbacks from the frozen allow-list, with the allowed attributes only; the
-    others (logs, progress bars, the learner's own classes) are not run here."""
+    others (logs, progress bars) are not run here. A callback of the learner's own class whose
+    traces on the probe curves match those of the reference's EarlyStopping is run as Keras'
+    EarlyStopping with the reference's settings (grader/jobs/owncallback.py); its class never is."""
     built, seen = [], []
+    refs = payload.get("callback_reference") or []
+    have = {cb["class"] for cb in call["callbacks"] if cb.get("keras")}
+    wanted = [
+        (str(c["class"]), dict(c["config"]))
+        for c in (refs[min(index, len(refs) - 1)] if refs else [])
+        if c["class"] in DRIVEN and c["class"] not in have
+    ]
     for cb in call["callbacks"]:
         name, config = cb["class"], cb.get("config")
         info: dict[str, Any] = {"class": name, "keras": bool(cb.get("keras")), "run": False}
+        if not cb.get("keras"):
+            info["bases"] = list(cb.get("bases") or [])[:10]
+            matched, behaviour = judge(cb, wanted, payload.get("callback_curves") or [])
+            if behaviour is not None:
+                info["behaviour"] = behaviour
+            if matched is not None:
+                wanted.remove(matched)
+                info["own_class"] = name
+                name, config = matched
+                if name == "ModelCheckpoint":  # it saved where it was asked to: `path`
+                    suffix = next(x for x in CHECKPOINT_SUFFIXES if CHECKPOINT_PATH.endswith(x))
+                    config = config | {"suffix": suffix, "filepath": "path"}
+                info |= {"class": name, "keras": True}
+                cb = {"class": name, "keras": True, "config": config}
         allowed = REPLAYED_CALLBACKS.get(name)
         if cb.get("keras") and allowed is not None and config is not None:
             kwargs = {k: config[k] for k in allowed if k in config}
@@ -260,7 +287,7 @@ def run_fit_calls(payload: dict[str, Any], facts: dict[str, Any]) -> None:
                 with SafeModeScope(True):
                     model.compile_from_config(call["compile"])
                 run["recompiled"] = True
-            callbacks, seen = _build_callbacks(call, i)
+            callbacks, seen = _build_callbacks(call, i, payload)
             reseed(model, payload["seed"])
             hist = model.fit(
                 arrays.get("x"), arrays.get("y"), callbacks=callbacks, verbose=0, **options

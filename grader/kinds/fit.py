@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from grader.checks import Context, Evidence, call_problem, training_check
+from grader.curves import SECONDS
 from grader.exercises import CheckParams
-from grader.facts import ONLY_WATCH, FitRun
+from grader.facts import ONLY_WATCH, FitRun, RunCallback
 from grader.messages import one_of, text
 
 Verdict = tuple[bool, str]
@@ -187,6 +188,10 @@ def _callbacks_verdict(run: FitRun, ref: FitRun, lang: str) -> tuple[bool, str]:
     problems, shown = [], []
     for want in wanted:
         same = [c for c in used if c.class_ == want.class_]
+        differs = [c for c in run.callbacks if c.behaviour and c.behaviour.as_ == want.class_]
+        if not same and differs:
+            problems.append(_own_differs(differs[0], lang))
+            continue
         if not same:
             owns = ", ".join(own)
             if own:
@@ -208,7 +213,19 @@ def _callbacks_verdict(run: FitRun, ref: FitRun, lang: str) -> tuple[bool, str]:
             )
         else:
             keys = ", ".join(f"{k}={_show(v)}" for k, v in (want.config or {}).items())
-            shown.append(f"{want.class_}({keys})")
+            if got.own_class:
+                own_as = _settings(want.class_, want.config or {})
+                shown.append(
+                    text(
+                        lang,
+                        "fit_own_callback_behaves_as",
+                        own=got.own_class,
+                        callback=own_as,
+                        name=want.class_,
+                    )
+                )
+            else:
+                shown.append(f"{want.class_}({keys})")
     extra = [c.class_ for c in used if c.class_ not in {w.class_ for w in wanted}]
     extra = [name for name in extra if name not in ONLY_WATCH]
     for name in extra:
@@ -216,6 +233,69 @@ def _callbacks_verdict(run: FitRun, ref: FitRun, lang: str) -> tuple[bool, str]:
     if problems:
         return False, _joined(problems, lang)
     return True, _joined(shown, lang)
+
+
+# Settings shown when an own callback is compared with Keras' (the others only when set).
+_SHOWN = ("monitor", "patience", "restore_best_weights", "save_best_only")
+_UNLESS = {
+    "min_delta": (0, -0.0, None),
+    "baseline": (None,),
+    "start_from_epoch": (0, None),
+    "save_weights_only": (False, None),
+}
+
+
+def _settings(name: str, config: dict[str, Any]) -> str:
+    keys = [k for k in config if k in _SHOWN or k in _UNLESS and config[k] not in _UNLESS[k]]
+    if "min_delta" in keys:
+        config = config | {"min_delta": abs(config["min_delta"] or 0)}
+    return f"{name}({', '.join(f'{k}={_show(config[k])}' for k in keys)})"
+
+
+def _own_differs(cb: RunCallback, lang: str) -> str:
+    """Where a callback of the learner's own class first behaved otherwise than the reference's
+    on the probe curves, concretely (epochs counted from 1, as Keras prints them)."""
+    b = cb.behaviour
+    assert b is not None
+    callback = _settings(b.as_, b.config)
+    curve = text(lang, f"fit_curve_{b.kind}", monitor=b.monitor, best=b.best, epochs=b.epochs)
+    epochs = {"curve": curve, "got": b.got, "want": b.want, "callback": b.as_}
+    if b.error == "overtime":
+        detail = text(lang, "fit_own_overtime", seconds=SECONDS)
+    elif b.what == "missing":
+        detail = text(lang, "fit_own_not_driven")
+    elif b.what == "error":
+        detail = text(lang, "fit_own_raised", curve=curve, error=b.error)
+    elif b.what == "stop" and b.want is None:
+        detail = text(lang, "fit_own_stops_keras_not", **epochs)
+    elif b.what == "stop" and b.got is None:
+        detail = text(lang, "fit_own_never_stops", **epochs)
+    elif b.what == "stop":
+        detail = text(lang, "fit_own_stops", **epochs)
+    elif b.what == "saved" and b.want is None:
+        detail = text(lang, "fit_own_saved_keras_nothing", **epochs)
+    elif b.what == "saved" and b.got is None:
+        detail = text(lang, "fit_own_saved_nothing", **epochs)
+    elif b.what == "saved" and b.got == 0:
+        detail = text(lang, "fit_own_saved_initial", **epochs)
+    elif b.what == "saved":
+        detail = text(lang, "fit_own_saved", **epochs)
+    elif b.got is None:
+        detail = text(lang, "fit_own_weights_of_no_epoch", **epochs)
+    elif b.got == 0:
+        detail = text(lang, "fit_own_weights_initial", **epochs)
+    else:
+        detail = text(lang, "fit_own_weights", **epochs)
+    if b.as_ in cb.bases:  # a subclass of Keras' own: its settings, or what it overrides
+        return text(
+            lang,
+            "fit_own_subclass_differs",
+            own=cb.class_,
+            base=b.as_,
+            callback=callback,
+            detail=detail,
+        )
+    return text(lang, "fit_own_callback_differs", own=cb.class_, callback=callback, detail=detail)
 
 
 def _best_val_loss(run: FitRun) -> float | None:

@@ -294,6 +294,10 @@ TABLE = [
     row("own_loss_counter.py", "compile-multiclass", 45, r"keeps state or draws random"),
     row("own_loss_patch_grader.py", "compile-multiclass", 45, r"mse is a regression loss"),
     row("own_loss_forged_graph.py", "compile-multiclass", 45, r"could not be exported"),
+    # round 3: callbacks of the learner's own classes, driven on probe curves
+    row("own_callback_stand_in_only.py", "fit-validation", 100, None),
+    row("own_callback_forges_trace.py", "fit-validation", 45, r"Forger does not behave as"),
+    row("own_callback_endless.py", "fit-validation", 45, r"did not finish within 10 seconds"),
 ]
 
 

@@ -43,7 +43,7 @@ from grader.facts import (
 )
 from grader.kinds import judge
 from grader.kinds.optimizer import steps
-from grader.messages import catalogue, text
+from grader.messages import catalogue, one_of, text
 from grader.mistakes import label_kind
 from grader.sandbox import Limits, RunResult, Sandbox
 
@@ -624,10 +624,28 @@ def _adopt_training(ev: Evidence, trains: bool, lang: str) -> None:
     unsupported = sorted({u for run in runs for u in run.unsupported})
     failed = [run.error for run in runs if run.error]
     if unsupported:
-        shown = ", ".join(unsupported)[:500]
-        ev.failure = text(lang, "grading_training_could_not_checked_grader", shown=shown)
+        shown = [_unsupported(u, lang) for u in unsupported]
+        shown_text = one_of(lang, shown, sep="list_comma", last="list_comma")[:500]
+        ev.failure = text(lang, "grading_training_could_not_checked_grader", shown=shown_text)
     elif failed:
         ev.failure = text(lang, "grading_model_fit_failed_when_grader", error=failed[0])
+
+
+# What a recorded fit call uses that the grader does not run (grader/jobs/fitrecord.py writes
+# these shapes; any other entry is an argument name and is shown as it is).
+_UNSUPPORTED = [
+    (re.compile(r"callback (\w+)"), "fit_unsupported_callback"),
+    (re.compile(r"ModelCheckpoint file (.+)"), "fit_unsupported_checkpoint_file"),
+    (re.compile(r"(\w+) \(not a plain array within the size limit\)"), "fit_unsupported_not_array"),
+    (re.compile(r"array (\w+)"), "fit_unsupported_array"),
+]
+
+
+def _unsupported(entry: str, lang: str) -> str:
+    for pattern, key in _UNSUPPORTED:
+        if m := pattern.fullmatch(entry):
+            return text(lang, key, name=m.group(1))
+    return entry
 
 
 def _load_error(err: LoadError, lang: str) -> str:

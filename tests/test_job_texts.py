@@ -159,3 +159,22 @@ def test_the_jobs_hand_back_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     )
     monkeypatch.setattr(harness, "MAX_CONFIG", 5_000_000)
     assert exported.compile_config(archive) == {"pad": "x" * 100}
+
+
+@pytest.mark.parametrize(
+    ("entry", "lang", "expected"),
+    [
+        ("callback BackupAndRestore", "en", "the callback BackupAndRestore"),
+        ("callback BackupAndRestore", "ja", "コールバック BackupAndRestore"),
+        ("x (not a plain array within the size limit)", "ja", "サイズ上限内の単純な配列ではない x"),
+        ("array y", "en", "the array y, which could not be handed over"),
+        ("ModelCheckpoint file 'best.txt'", "ja", "ModelCheckpoint のファイル 'best.txt'（"),
+        ("class_weight", "ja", "class_weight"),  # an argument's name is shown as it is
+    ],
+)
+def test_what_a_fit_call_uses_that_the_grader_does_not_run(
+    entry: str, lang: str, expected: str
+) -> None:
+    from grader.grading import _unsupported
+
+    assert _unsupported(entry, lang).startswith(expected)

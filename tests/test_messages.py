@@ -39,6 +39,7 @@ USES = [
     (re.compile(r'"(stats_\w+)"'), "", False),  # the column titles of learn stats
     (re.compile(r'"(mistake_\w+)"'), "", False),  # the tables of classic mistakes
     (re.compile(r'"(click_\w+)"'), "", False),  # click's own words (grader/clierrors.py)
+    (re.compile(r'"(fit_unsupported_\w+)"'), "", False),  # what a fit call uses (grading.py)
     (re.compile(r'\.problem\(\s*[^,]+,\s*"(\w+)"'), "", False),  # a class's folder
     (re.compile(r'\bkey = "(\w+)" if [^\n]+? else (?:"(\w+)")?'), "", False),  # a or b
     (re.compile(r'\bkey="(\w+)"'), "", True),  # an error

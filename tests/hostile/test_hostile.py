@@ -271,7 +271,7 @@ TABLE = [
     # round 2: forged and too-little training
     row("mutate_fit_record.py", "fit-validation", 30, r"epochs 1"),
     row("mutate_read_history.py", "fit-validation", 30, r"epochs 1"),
-    row("backup_and_restore.py", "fit-validation", 0, r"uses callback BackupAndRestore"),
+    row("backup_and_restore.py", "fit-validation", 0, r"uses the callback BackupAndRestore"),
     row("pretrained_lr0.py", "binary-classifier", 80, r"held-out accuracy"),
     row("code_swap.py", "compile-multiclass", 80, SGD),
     row("thread_patch.py", "compile-multiclass", 0, r"still running"),

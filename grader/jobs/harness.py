@@ -426,6 +426,8 @@ class _Learner:
                     "type": "ThreadsAlive",
                     "message": f"{threads} thread(s) started by the code were still running",
                     "line": None,
+                    "key": "job_threads_alive",  # said in the learner's language (checks.said)
+                    "fields": {"threads": str(threads)},
                 }
             }
             return False, None

@@ -951,3 +951,10 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    # Everything the zygote owns is cleaned up by now: skip the interpreter's teardown of
+    # TensorFlow and Keras, which made every `learn submit` and `learn grade` wait about a second
+    # per zygote (bench/RESULTS.md, session 7).
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BaseException):
+            stream.flush()
+    os._exit(0)

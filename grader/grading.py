@@ -443,7 +443,9 @@ class Grader:
                 return dict(json.loads(path.read_text()))
             except ValueError:
                 pass  # a torn cache file is recomputed
+        started = time.monotonic()
         ev, run = self.collect(spec, source)
+        seconds = time.monotonic() - started
         summary = summarize(spec, ev, self.data(spec), steps(spec, self.secret))
         if summary is None:
             detail = ev.failure or "; ".join(ev.problems) or run.output[-2000:]
@@ -454,7 +456,19 @@ class Grader:
                 ]
             )
         _store(json.dumps(summary).encode(), path)
+        # Beside the summary, never in it: how long the reference took to grade, which orders a
+        # batch longest first (grader/batch.py); the summary stays a function of the content.
+        _store(json.dumps({"seconds": round(seconds, 3)}).encode(), path.with_suffix(".cost"))
         return summary
+
+    def reference_seconds(self, spec: ExerciseSpec) -> float:
+        """How long grading the reference took when its summary was computed (0.0: unknown)."""
+        path = self.cache_dir / "reference" / f"{spec.id}-{self._cache_key(spec)}.cost"
+        try:
+            seconds = json.loads(path.read_text())["seconds"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0.0
+        return float(seconds) if isinstance(seconds, int | float) and seconds >= 0 else 0.0
 
     # -- grading -------------------------------------------------------------------------------
     @_judged

@@ -59,6 +59,9 @@ LEARNER_HANDBACK = (
     "out/schedule_sm/**",
 )
 MAX_SOURCE_BYTES = 1_000_000
+# What the inspector loads, when the learner's job handed it back (grader/jobs/inspector.py):
+# without any of these it has nothing to inspect, and its job is not run.
+INSPECTED = ("returned.keras", "returned_sm", "object.json", "schedule_sm", "fit_calls.json")
 INSPECT_LIMITS = Limits(wall_seconds=120, cpu_seconds=240, memory_mb=3072)
 
 
@@ -355,21 +358,25 @@ class Grader:
                 ]
                 for name, described in report.values.items()
             }
-            insp = self.sandbox.run(
-                "grader.jobs.inspector:inspect",
-                insp_dir,
-                self._payload(spec),
-                INSPECT_LIMITS,
-                hide=self.hide,
-                handback=("out/inspect.json", "out/pred.npy"),
-            )
-            if insp.status != "ok":
-                ev.problems.append(f"inspection failed: {insp.reason}: {insp.output[-1500:]}")
-            ev.inspect, problem = read_json(insp_dir / "out" / "inspect.json", InspectReport)
-            if problem:
-                ev.problems.append(problem)
-            pred = _array(insp_dir / "out" / "pred.npy")
-            ev.pred = pred
+            if any((insp_dir / name).exists() for name in INSPECTED):
+                insp = self.sandbox.run(
+                    "grader.jobs.inspector:inspect",
+                    insp_dir,
+                    self._payload(spec),
+                    INSPECT_LIMITS,
+                    hide=self.hide,
+                    handback=("out/inspect.json", "out/pred.npy"),
+                )
+                if insp.status != "ok":
+                    ev.problems.append(f"inspection failed: {insp.reason}: {insp.output[-1500:]}")
+                ev.inspect, problem = read_json(insp_dir / "out" / "inspect.json", InspectReport)
+                if problem:
+                    ev.problems.append(problem)
+                ev.pred = _array(insp_dir / "out" / "pred.npy")
+            else:
+                # Nothing handed back for the inspector to load (an exercise whose entry points
+                # return values, or code that returned nothing): its job would only write "{}".
+                ev.inspect = InspectReport()
             _adopt_training(ev, spec.entry("history") is not None, self.lang)
             _distrust(ev, self.lang)
             return ev, run

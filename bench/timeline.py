@@ -3,7 +3,7 @@
 Grader.grade -> collect -> the learner's job (forked by the zygote) -> the inspector's job ->
 judging -> one gradebook write, for one exercise's reference (or a given file). Wall and CPU
 time per phase; inside the jobs from bench/phases.py (preloaded in the bench's zygote only).
-Usage: python bench/timeline.py EXERCISE [runs] [submission.py]
+Usage: [TIMELINE_REPO=checkout] python bench/timeline.py EXERCISE [runs] [submission.py]
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+# The grader measured: this checkout, or another one (TIMELINE_REPO=/path/to/checkout, e.g. the
+# base of a change, for a before/after with the same timers).
+REPO = Path(os.environ.get("TIMELINE_REPO") or BENCH.parent).resolve()
 sys.path.insert(0, str(REPO))
 
 from grader import grading, sandbox  # noqa: E402
@@ -97,7 +100,7 @@ def main() -> None:
     preload = ("keras", "phases", "grader.jobs.harness", "grader.jobs.inspector")
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["LEARN_HOME"] = str(Path(tmp) / "home")
-        box = sandbox.Sandbox(preload=preload, extra_sys_path=[str(REPO / "bench")])
+        box = sandbox.Sandbox(preload=preload, extra_sys_path=[str(BENCH)])
         g = grading.Grader(course, Path(tmp) / "cache", "en", sandbox=box)
         book = Gradebook(Path(tmp) / "book" / "gradebook.db")
         book.register({"s": "s"}, {exercise: 100.0}, [])

@@ -384,12 +384,27 @@ def _template(preload: tuple[str, ...], extra_sys_path: tuple[str, ...]) -> _Tem
         return found
 
 
+def warm_template(preload: Sequence[str], extra_sys_path: Sequence[str] = ()) -> None:
+    """Start the template's import now, in the background (a sandbox started later waits for it)."""
+
+    def start() -> None:
+        with contextlib.suppress(SandboxError, OSError, ValueError):
+            _template(tuple(preload), tuple(str(p) for p in extra_sys_path))
+
+    threading.Thread(target=start, name="sandbox-template", daemon=True).start()
+
+
 def close_templates() -> None:
-    """Stop every template (their zygotes are their sandboxes' to stop)."""
-    with _templates_lock:
+    """Stop every template (their zygotes are their sandboxes' to stop). One still importing is
+    not waited for: it ends by itself when it finds its socket closed."""
+    if not _templates_lock.acquire(timeout=1.0):
+        return
+    try:
         for template in _templates.values():
             template.close()
         _templates.clear()
+    finally:
+        _templates_lock.release()
 
 
 class Sandbox:

@@ -48,7 +48,6 @@ def main() -> None:
     )
     source = path.read_bytes()
     phases: dict[str, list[tuple[float, float]]] = collections.defaultdict(list)
-    marks: list[tuple[str, float, float]] = []  # (what, wall, cpu of the child) per job
     job_cpu: list[float] = []
 
     real_classify = sandbox.classify

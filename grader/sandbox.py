@@ -266,10 +266,10 @@ class _Forked:
         self.returncode: int | None = None
 
     def _ended(self, timeout: float | None) -> bool:
-        if self.returncode is None and self._fd is not None:
-            if select.select([self._fd], [], [], timeout)[0]:
-                self.returncode = -1  # the status is the template's to read, not ours
-                self.release()
+        ready = self.returncode is None and self._fd is not None
+        if ready and select.select([self._fd], [], [], timeout)[0]:
+            self.returncode = -1  # the status is the template's to read, not ours
+            self.release()
         return self.returncode is not None
 
     def poll(self) -> int | None:

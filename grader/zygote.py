@@ -1009,7 +1009,9 @@ def _become_zygote(template_sock: socket.socket, fd: int, home: str) -> NoReturn
         os.setsid()  # as start_new_session: a Ctrl-C at the terminal is the caller's to handle
         os.chdir(home)
         os.environ["HOME"] = home
-        log = os.open(os.path.join(home, "zygote.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        log = os.open(
+            os.path.join(home, "zygote.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
+        )
         os.dup2(log, 1)
         os.dup2(log, 2)
         os.close(log)

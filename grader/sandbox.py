@@ -266,8 +266,8 @@ class _Forked:
         self.returncode: int | None = None
 
     def _ended(self, timeout: float | None) -> bool:
-        ready = self.returncode is None and self._fd is not None
-        if ready and select.select([self._fd], [], [], timeout)[0]:
+        fd = self._fd if self.returncode is None else None
+        if fd is not None and select.select([fd], [], [], timeout)[0]:
             self.returncode = -1  # the status is the template's to read, not ours
             self.release()
         return self.returncode is not None

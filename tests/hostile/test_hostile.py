@@ -238,6 +238,7 @@ TABLE = [
     # 8. forged results
     row("forged_stdout.py", FAST, 80, SGD),
     row("forged_files.py", FAST, 80, SGD),
+    row("forged_inspector_inputs.py", "evaluate-predict", 50, r"swapped"),
     row("forged_report_exit.py", "compile-multiclass", 0, r"could not be checked"),
     # 9. monkeypatching
     row("patch_compile_config.py", "compile-multiclass", 80, SGD),

@@ -59,9 +59,10 @@ LEARNER_HANDBACK = (
     "out/schedule_sm/**",
 )
 MAX_SOURCE_BYTES = 1_000_000
-# What the inspector loads, when the learner's job handed it back (grader/jobs/inspector.py):
-# without any of these it has nothing to inspect, and its job is not run.
-INSPECTED = ("returned.keras", "returned_sm", "object.json", "schedule_sm", "fit_calls.json")
+# What the grader itself puts in the inspector's folder. Anything else there was handed back by
+# the learner's job for the inspector to load (grader/jobs/inspector.py); with nothing else it has
+# nothing to inspect, and its job is not run.
+GRADER_INPUTS = frozenset({"x_test.npy", "x_train.npy", "y_train.npy", "given.keras"})
 INSPECT_LIMITS = Limits(wall_seconds=120, cpu_seconds=240, memory_mb=3072)
 
 
@@ -358,7 +359,7 @@ class Grader:
                 ]
                 for name, described in report.values.items()
             }
-            if any((insp_dir / name).exists() for name in INSPECTED):
+            if any(path.name not in GRADER_INPUTS for path in insp_dir.iterdir()):
                 insp = self.sandbox.run(
                     "grader.jobs.inspector:inspect",
                     insp_dir,

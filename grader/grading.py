@@ -62,6 +62,10 @@ LEARNER_HANDBACK = (
     "out/loss_sm/**",
 )
 MAX_SOURCE_BYTES = 1_000_000
+# What the grader itself puts in the inspector's folder. Anything else there was handed back by
+# the learner's job for the inspector to load (grader/jobs/inspector.py); with nothing else it has
+# nothing to inspect, and its job is not run.
+GRADER_INPUTS = frozenset({"x_test.npy", "x_train.npy", "y_train.npy", "given.keras"})
 INSPECT_LIMITS = Limits(wall_seconds=120, cpu_seconds=240, memory_mb=3072)
 
 
@@ -403,21 +407,25 @@ class Grader:
                 ]
                 for name, described in report.values.items()
             }
-            insp = self.sandbox.run(
-                "grader.jobs.inspector:inspect",
-                insp_dir,
-                inspector_payload | {"probe_seed": probe_seed(self.secret)},
-                INSPECT_LIMITS,
-                hide=self.hide,
-                handback=("out/inspect.json", "out/pred.npy"),
-            )
-            if insp.status != "ok":
-                ev.problems.append(f"inspection failed: {insp.reason}: {insp.output[-1500:]}")
-            ev.inspect, problem = read_json(insp_dir / "out" / "inspect.json", InspectReport)
-            if problem:
-                ev.problems.append(problem)
-            pred = _array(insp_dir / "out" / "pred.npy")
-            ev.pred = pred
+            if any(path.name not in GRADER_INPUTS for path in insp_dir.iterdir()):
+                insp = self.sandbox.run(
+                    "grader.jobs.inspector:inspect",
+                    insp_dir,
+                    inspector_payload | {"probe_seed": probe_seed(self.secret)},
+                    INSPECT_LIMITS,
+                    hide=self.hide,
+                    handback=("out/inspect.json", "out/pred.npy"),
+                )
+                if insp.status != "ok":
+                    ev.problems.append(f"inspection failed: {insp.reason}: {insp.output[-1500:]}")
+                ev.inspect, problem = read_json(insp_dir / "out" / "inspect.json", InspectReport)
+                if problem:
+                    ev.problems.append(problem)
+                ev.pred = _array(insp_dir / "out" / "pred.npy")
+            else:
+                # Nothing handed back for the inspector to load (an exercise whose entry points
+                # return values, or code that returned nothing): its job would only write "{}".
+                ev.inspect = InspectReport()
             _adopt_training(ev, spec.entry("history") is not None, self.lang)
             _distrust(ev, self.lang)
             return ev, run
@@ -493,7 +501,9 @@ class Grader:
             except ValueError:
                 pass  # a torn cache file is recomputed
         self._summaries.pop(spec.id, None)
+        started = time.monotonic()
         ev, run = self.collect(spec, source)
+        seconds = time.monotonic() - started
         summary = summarize(spec, ev, self.data(spec), steps(spec, self.secret))
         if summary is None:
             detail = ev.failure or "; ".join(ev.problems) or run.output[-2000:]
@@ -505,7 +515,19 @@ class Grader:
             )
         _store(json.dumps(summary).encode(), path)
         self._summaries[spec.id] = summary
+        # Beside the summary, never in it: how long the reference took to grade, which orders a
+        # batch longest first (grader/batch.py); the summary stays a function of the content.
+        _store(json.dumps({"seconds": round(seconds, 3)}).encode(), path.with_suffix(".cost"))
         return summary
+
+    def reference_seconds(self, spec: ExerciseSpec) -> float:
+        """How long grading the reference took when its summary was computed (0.0: unknown)."""
+        path = self.cache_dir / "reference" / f"{spec.id}-{self._cache_key(spec)}.cost"
+        try:
+            seconds = json.loads(path.read_text())["seconds"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0.0
+        return float(seconds) if isinstance(seconds, int | float) and seconds >= 0 else 0.0
 
     # -- grading -------------------------------------------------------------------------------
     @_judged

@@ -5,6 +5,7 @@ This module must stay light: it never imports tensorflow, keras or numpy (the zy
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import grp
@@ -262,6 +263,157 @@ class _ZygoteLost(Exception):
     pass
 
 
+class _Forked:
+    """A zygote forked by a template (so not our child): watched and killed through a pidfd, with
+    the few methods of subprocess.Popen that the sandbox uses. Its parent, the template, reaps it."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self._fd: int | None = os.pidfd_open(pid)
+        self.returncode: int | None = None
+
+    def _ended(self, timeout: float | None) -> bool:
+        fd = self._fd if self.returncode is None else None
+        if fd is not None and select.select([fd], [], [], timeout)[0]:
+            self.returncode = -1  # the status is the template's to read, not ours
+            self.release()
+        return self.returncode is not None
+
+    def poll(self) -> int | None:
+        self._ended(0)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if not self._ended(timeout):
+            raise subprocess.TimeoutExpired("grader.zygote", timeout or 0.0)
+        assert self.returncode is not None
+        return self.returncode
+
+    def kill(self) -> None:
+        if self._fd is not None and self.returncode is None:
+            with contextlib.suppress(OSError):
+                signal.pidfd_send_signal(self._fd, signal.SIGKILL)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+class _Template:
+    """`python -m grader.zygote FD template`: imports the preload once and forks a zygote per
+    sandbox. Two sandboxes that each started their own zygote imported Keras side by side, which
+    took half as long again on two cores (bench/RESULTS.md, session 7); forked from one template they
+    share one import (and its memory, copy-on-write)."""
+
+    def __init__(self, preload: Sequence[str], extra_sys_path: Sequence[str]) -> None:
+        self._home = tempfile.mkdtemp(prefix="sandbox-template-")
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        env = dict(BASE_ENV, PATH=SAFE_PATH, HOME=self._home, PYTHONPATH=str(REPO_ROOT))
+        try:
+            with open(os.path.join(self._home, "template.log"), "wb") as log:
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-m", "grader.zygote", str(theirs.fileno()), "template"],
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                    env=env,
+                    cwd=self._home,
+                    pass_fds=(theirs.fileno(),),
+                    start_new_session=True,
+                )
+        except OSError:
+            ours.close()
+            shutil.rmtree(self._home, ignore_errors=True)
+            raise
+        finally:
+            theirs.close()
+        self.sock = ours
+        self.lock = threading.Lock()
+        init = {"op": "init", "preload": list(preload), "sys_path": list(extra_sys_path)}
+        init["home"] = self._home
+        reply = None
+        with contextlib.suppress(OSError, ValueError):
+            send_msg(ours, init)
+            reply = self._reply(_START_TIMEOUT)
+        if reply is None or reply.get("op") != "ready":
+            self.close()
+            raise SandboxError(f"the sandbox template failed to start: {reply}")
+
+    def _reply(self, timeout: float) -> dict[str, Any] | None:
+        if not select.select([self.sock], [], [], timeout)[0]:
+            return None
+        msg, fds = recv_msg(self.sock)
+        for fd in fds:
+            os.close(fd)
+        return msg
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def spawn(self, home: str, fd: int) -> int:
+        """Fork a zygote that serves `fd` (one end of a socketpair) from `home`; its pid."""
+        with self.lock:
+            send_msg(self.sock, {"op": "spawn", "home": home}, [fd])
+            reply = self._reply(_REPLY_TIMEOUT)
+        if reply is None or reply.get("op") != "spawned":
+            raise SandboxError(f"the sandbox template did not fork a zygote: {reply}")
+        return int(reply["pid"])
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            send_msg(self.sock, {"op": "exit"})
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.sock.close()
+        shutil.rmtree(self._home, ignore_errors=True)
+
+
+_templates: dict[tuple[tuple[str, ...], tuple[str, ...]], _Template] = {}
+_templates_lock = threading.Lock()
+
+
+def _template(preload: tuple[str, ...], extra_sys_path: tuple[str, ...]) -> _Template:
+    """The live template for this preload, started on first use (one per trusted process)."""
+    key = (preload, extra_sys_path)
+    with _templates_lock:
+        found = _templates.get(key)
+        if found is not None and not found.alive():
+            found.close()
+            found = None
+        if found is None:
+            if not _templates:
+                atexit.register(close_templates)
+            found = _templates[key] = _Template(preload, extra_sys_path)
+        return found
+
+
+def warm_template(preload: Sequence[str], extra_sys_path: Sequence[str] = ()) -> None:
+    """Start the template's import now, in the background (a sandbox started later waits for it)."""
+
+    def start() -> None:
+        with contextlib.suppress(SandboxError, OSError, ValueError):
+            _template(tuple(preload), tuple(str(p) for p in extra_sys_path))
+
+    threading.Thread(target=start, name="sandbox-template", daemon=True).start()
+
+
+def close_templates() -> None:
+    """Stop every template (their zygotes are their sandboxes' to stop). One still importing is
+    not waited for: it ends by itself when it finds its socket closed."""
+    if not _templates_lock.acquire(timeout=1.0):
+        return
+    try:
+        for template in _templates.values():
+            template.close()
+        _templates.clear()
+    finally:
+        _templates_lock.release()
+
+
 class Sandbox:
     """Runs `module:function` jobs in isolated children forked from a warm zygote."""
 
@@ -282,7 +434,7 @@ class Sandbox:
         self._root = os.geteuid() == 0
         self._uid_base, self._slot = uid_base, slot
         self.job_uid: int | None = uid_base + (slot or 0) if self._root else None
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._proc: subprocess.Popen[bytes] | _Forked | None = None
         self._sock: socket.socket | None = None
         self._home: str | None = None
         self._slot_lock: int | None = None
@@ -393,19 +545,12 @@ class Sandbox:
         self._claim_slot()
         self._home = tempfile.mkdtemp(prefix="sandbox-zygote-")
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        env = dict(BASE_ENV, PATH=SAFE_PATH, HOME=self._home, PYTHONPATH=str(REPO_ROOT))
         try:
-            with open(os.path.join(self._home, "zygote.log"), "wb") as log:
-                self._proc = subprocess.Popen(
-                    [sys.executable, "-m", "grader.zygote", str(theirs.fileno())],
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=log,
-                    env=env,
-                    cwd=self._home,
-                    pass_fds=(theirs.fileno(),),
-                    start_new_session=True,  # a Ctrl-C at the terminal is the caller's to handle
-                )
+            try:  # forked by the template: Keras imported once for every sandbox of this process
+                template = _template(self.preload, self.extra_sys_path)
+                self._proc = _Forked(template.spawn(self._home, theirs.fileno()))
+            except (SandboxError, OSError, ValueError):  # a zygote of its own, as before
+                self._proc = self._popen(theirs)
         except OSError as exc:
             ours.close()
             self._discard()
@@ -424,6 +569,21 @@ class Sandbox:
             detail = (reply or {}).get("error") or self._log_tail() or "no output"
             self._discard()
             raise SandboxError(key="sandbox_start_failed", detail=detail)
+
+    def _popen(self, theirs: socket.socket) -> subprocess.Popen[bytes]:
+        assert self._home is not None
+        env = dict(BASE_ENV, PATH=SAFE_PATH, HOME=self._home, PYTHONPATH=str(REPO_ROOT))
+        with open(os.path.join(self._home, "zygote.log"), "wb") as log:
+            return subprocess.Popen(
+                [sys.executable, "-m", "grader.zygote", str(theirs.fileno())],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                env=env,
+                cwd=self._home,
+                pass_fds=(theirs.fileno(),),
+                start_new_session=True,  # a Ctrl-C at the terminal is the caller's to handle
+            )
 
     def _log_tail(self) -> str:
         try:
@@ -534,6 +694,8 @@ class Sandbox:
                 kill_pids(descendants(proc.pid))
                 proc.kill()
             proc.wait()
+            if isinstance(proc, _Forked):
+                proc.release()
         if self.job_uid is not None and processes_of_uid(self.job_uid):
             self._kill_job_remains(None)
         if self._sock is not None:

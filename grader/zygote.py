@@ -1,7 +1,10 @@
 """Warm zygote: imports heavy modules once, then forks one isolated child per job.
 
-Started by grader.sandbox as ``python -m grader.zygote FD`` (FD: its end of a socketpair). It must
-never run a TensorFlow op itself: children forked after one would inherit a broken runtime.
+Started by grader.sandbox as ``python -m grader.zygote FD`` (FD: its end of a socketpair), or forked
+by a template (``python -m grader.zygote FD template``), which imports the same heavy modules once and
+forks one zygote per sandbox, so that N sandboxes of one process pay one import of Keras, not N side
+by side. Neither may ever run a TensorFlow op itself: children forked after one would inherit a
+broken runtime.
 """
 
 from __future__ import annotations
@@ -915,20 +918,29 @@ def _say(out_fd: int, notes: list[str], most: int = 20) -> None:
         os.write(out_fd, ("\n" + "\n".join(lines) + "\n").encode(errors="backslashreplace"))
 
 
-def main() -> None:
-    global _VIEW_DIR
-    sock = socket.socket(fileno=int(sys.argv[1]))
-    _check(_libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "prctl(PR_SET_CHILD_SUBREAPER)")
-    init, _ = recv_msg(sock)
-    if init is None:
-        return
+def _preload(sock: socket.socket, init: dict[str, Any]) -> bool:
+    """Import what every job needs; False (said on the socket) when an import fails."""
     try:
         # `python -m` put our private cwd first; jobs should not import from there.
-        sys.path[:] = [*init["sys_path"], *(p for p in sys.path if p not in ("", os.getcwd()))]
+        first = list(init["sys_path"])
+        sys.path[:] = [*first, *(p for p in sys.path if p not in ("", os.getcwd(), *first))]
         for name in ("numpy", *init["preload"]):
             importlib.import_module(name)
     except BaseException:  # reported to the trusted side
         send_msg(sock, {"op": "error", "error": traceback.format_exc()})
+        return False
+    return True
+
+
+def main(sock: socket.socket | None = None) -> None:
+    global _VIEW_DIR
+    if sock is None:
+        sock = socket.socket(fileno=int(sys.argv[1]))
+    _check(_libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "prctl(PR_SET_CHILD_SUBREAPER)")
+    init, _ = recv_msg(sock)
+    if init is None:
+        return
+    if not _preload(sock, init):  # forked by a template: imported already
         return
     if os.geteuid() == 0 and init.get("home"):
         _VIEW_DIR = os.path.join(init["home"], "view")
@@ -949,5 +961,80 @@ def main() -> None:
         shutil.rmtree(init["home"], ignore_errors=True)
 
 
+# -- the template: one import of the heavy modules, one forked zygote per sandbox -----------------
+def template(sock: socket.socket) -> None:
+    """Import the preload once, then fork a zygote for each "spawn" request (its socket rides
+    along); the zygote is told apart from the template by nothing but its own socket and home.
+    Reaps its zygotes; ends when the trusted side says "exit" or goes away."""
+    init, _ = recv_msg(sock)
+    if init is None or not _preload(sock, init):
+        return
+    send_msg(sock, {"op": "ready", "pid": os.getpid()})
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    while True:
+        if not poller.poll(200):
+            _reap()
+            continue
+        msg, fds = recv_msg(sock)
+        _reap()
+        if msg is None or msg.get("op") == "exit":
+            break
+        home = msg.get("home")
+        if msg.get("op") != "spawn" or len(fds) != 1 or not isinstance(home, str):
+            for fd in fds:
+                os.close(fd)
+            send_msg(sock, {"op": "error", "error": "a spawn request names a home and one socket"})
+            continue
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            os.close(fds[0])
+            send_msg(sock, {"op": "error", "error": f"fork failed: {exc}"})
+            continue
+        if pid == 0:
+            _become_zygote(sock, fds[0], home)
+        os.close(fds[0])
+        send_msg(sock, {"op": "spawned", "pid": pid})
+    _reap()  # the zygotes its sandboxes have stopped (their usage then counts as ours)
+    if init.get("home"):
+        shutil.rmtree(init["home"], ignore_errors=True)
+
+
+def _become_zygote(template_sock: socket.socket, fd: int, home: str) -> NoReturn:
+    """In the template's child: what `python -m grader.zygote FD` would be, without the import."""
+    code = 0
+    try:
+        template_sock.close()
+        os.setsid()  # as start_new_session: a Ctrl-C at the terminal is the caller's to handle
+        os.chdir(home)
+        os.environ["HOME"] = home
+        log = os.open(
+            os.path.join(home, "zygote.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
+        )
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        os.close(log)
+        main(socket.socket(fileno=fd))
+    except BaseException:  # noqa: BLE001 (said in the zygote's log; the sandbox sees it gone)
+        with contextlib.suppress(BaseException):
+            traceback.print_exc()
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BaseException):
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[2:] == ["template"]:
+        template(socket.socket(fileno=int(sys.argv[1])))
+    else:
+        main()
+    # Everything the zygote owns is cleaned up by now: skip the interpreter's teardown of
+    # TensorFlow and Keras, which made every `learn submit` and `learn grade` wait about a second
+    # per zygote (bench/RESULTS.md, session 7).
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BaseException):
+            stream.flush()
+    os._exit(0)

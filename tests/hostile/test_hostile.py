@@ -239,6 +239,7 @@ TABLE = [
     # 8. forged results
     row("forged_stdout.py", FAST, 80, SGD),
     row("forged_files.py", FAST, 80, SGD),
+    row("forged_inspector_inputs.py", "evaluate-predict", 50, r"swapped"),
     row("forged_report_exit.py", "compile-multiclass", 0, r"could not be checked"),
     row("forged_grader_limit.py", FAST, 0, r"raised GraderLimit: forged by the submission"),
     # 9. monkeypatching

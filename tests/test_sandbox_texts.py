@@ -123,6 +123,7 @@ def test_a_sandbox_that_cannot_start_at_the_cli(
         raise FileNotFoundError(2, "No such file", "python")
 
     monkeypatch.setattr(sandbox_mod.subprocess, "Popen", no_python)
+    monkeypatch.setattr(sandbox_mod, "_templates", {})  # no template an earlier test started
     solution = tmp_path / "regressor.py"
     solution.write_text("def build_model(input_dim):\n    return None\n")
     result = runner.invoke(main, ["--lang", lang, "submit", "regressor", str(solution)])

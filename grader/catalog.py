@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,7 +209,7 @@ def open_course(root: Path, cache_dirs: Sequence[Path]) -> Course:
     except OSError:
         return _validate(root)
     name = cache_name(key)
-    for folder in [*cache_dirs, root / SHIPPED]:
+    for folder in [*cache_dirs, root / SHIPPED, *installed_caches(root)]:
         found = _read_cache(folder / name, key, root)
         if found is not None:
             return found
@@ -223,6 +224,20 @@ def open_course(root: Path, cache_dirs: Sequence[Path]) -> Course:
         except OSError:
             pass  # a cache that cannot be written only costs time
     return course
+
+
+def installed_caches(root: Path) -> list[Path]:
+    """The shipped cache of the installed package when the course is a checkout: `pip install -e .`
+    installs the wheel's `grader/_course/.course-cache` beside the import path, validated from
+    this checkout's files. Only ever used under its key and seal, like any other cache."""
+    if root.resolve() != bundled_course().resolve():
+        return []  # another course: no package ships its cache
+    found = []
+    for entry in sys.path:
+        folder = Path(entry or ".") / "grader" / "_course" / SHIPPED
+        if folder != root / SHIPPED and folder.is_dir():
+            found.append(folder)
+    return found
 
 
 def cache_name(key: str) -> str:

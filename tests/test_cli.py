@@ -559,14 +559,19 @@ def test_file_system_refusals_are_located_errors(
     assert not isinstance(result.exception, OSError)
 
 
-def test_cached_course_is_read_without_pydantic_or_yaml(tmp_path: Path) -> None:
+def test_cached_course_is_read_without_pydantic_or_yaml(tmp_path: Path, course_copy: Path) -> None:
     code = (
         "import sys\nfrom grader.cli import main\n"
         "try:\n    main(['--lang', 'en', 'lesson', 'training-basics'])\nexcept SystemExit:\n"
         "    pass\n"
         "print('LOADED', sorted(m for m in ('pydantic', 'yaml', 'fsrs') if m in sys.modules))\n"
     )
-    env = {**this_checkout(), "LEARN_HOME": str(tmp_path / "home")}
+    # a copy of the course: the bundled one may have its cache installed with the package
+    env = {
+        **this_checkout(),
+        "LEARN_HOME": str(tmp_path / "home"),
+        "LEARN_COURSE": str(course_copy),
+    }
     runs = [
         subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True

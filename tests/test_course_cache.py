@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from grader import catalog
 from grader.catalog import SHIPPED, open_course, seal, shipped_cache
 from grader.cli import main
 from tests.test_cli import this_checkout
@@ -144,15 +145,22 @@ def test_an_unwritable_cache_folder_does_not_fail_the_command(
     assert again.output == first.output
 
 
-def test_a_new_learner_finds_the_course_validated_by_another(tmp_path: Path) -> None:
+def test_a_new_learner_finds_the_course_validated_by_another(
+    tmp_path: Path, course_copy: Path
+) -> None:
     """The shared cache: a fresh LEARN_HOME's first `learn next` imports neither pydantic nor
-    YAML once any LEARN_HOME of this user has validated the course."""
+    YAML once any LEARN_HOME of this user has validated the course (a copy of the course: the
+    bundled one may have its cache installed with the package)."""
     code = (
         "import sys\nfrom grader.cli import main\n"
         "try:\n    main(['--lang', 'en', 'next'])\nexcept SystemExit:\n    pass\n"
         "print('LOADED', sorted(m for m in ('pydantic', 'yaml') if m in sys.modules))\n"
     )
-    env = {**this_checkout(), "LEARN_CACHE": str(tmp_path / "shared")}
+    env = {
+        **this_checkout(),
+        "LEARN_CACHE": str(tmp_path / "shared"),
+        "LEARN_COURSE": str(course_copy),
+    }
     loaded = []
     for learner in ("first", "second", "third"):
         env["LEARN_HOME"] = str(tmp_path / learner)
@@ -179,6 +187,26 @@ def test_a_course_s_shipped_cache_is_read_and_never_written(
     lesson.write_text(lesson.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
     assert open_course(course_copy, [tmp_path / "own"]).title("en") != "SHIPPED"
     assert [p.name for p in (course_copy / SHIPPED).iterdir()] == [name]  # not written there
+
+
+def test_an_editable_install_s_cache_serves_its_checkout(
+    course_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pip install -e .` puts the wheel's `grader/_course/.course-cache` on the import path,
+    made from the checkout's files: the newcomer's first `learn next` finds it, until a file
+    of the checkout changes."""
+    name, blob = shipped_cache(course_copy)
+    installed = tmp_path / "site" / "grader" / "_course" / SHIPPED / name
+    installed.parent.mkdir(parents=True)
+    installed.write_bytes(blob)
+    plant(installed, "INSTALLED")
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "site"), *sys.path])
+    monkeypatch.setattr(catalog, "bundled_course", lambda: course_copy)  # the checkout
+    assert open_course(course_copy, [tmp_path / "own"]).title("en") == "INSTALLED"
+    quiz = next((course_copy / "quizzes").rglob("*.yaml"))
+    quiz.write_text(quiz.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert open_course(course_copy, [tmp_path / "own"]).title("en") != "INSTALLED"
+    assert [p.name for p in installed.parent.iterdir()] == [name]  # never written there
 
 
 @pytest.mark.slow

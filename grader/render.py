@@ -307,7 +307,8 @@ def sparkline(values: list[float | None], lo: float, hi: float) -> str:
 def grade_result(out: Console, result: GradeResult, lang: str) -> None:
     table = Table(title=result.exercise_id, expand=True)
     for col in ("check", "points", "", "message"):
-        table.add_column(text(lang, f"grade_{col}") if col else "")
+        # a word longer than the column (sparse_categorical_crossentropy) folds, never cut short
+        table.add_column(text(lang, f"grade_{col}") if col else "", overflow="fold")
     passed, failed = text(lang, "grade_pass"), text(lang, "grade_fail")
     for c in result.checks:
         mark = f"[green]{passed}[/]" if c.passed else f"[red]{failed}[/]"

@@ -55,6 +55,15 @@ def grade(lang: str) -> str:
         [
             CheckResult("loss", "loss", 5, 5, True, "mse"),
             CheckResult("metric", "metric", 0, 5, False, "add mae"),
+            CheckResult(  # a word wider than its share of the line folds, nothing is cut
+                "loss",
+                "整数ラベルに合った損失関数",
+                0,
+                30,
+                False,
+                "自作の損失関数 my_loss は sparse_categorical_crossentropy を計算していません。"
+                "sparse_categorical_crossentropy を使ってください",
+            ),
         ],
         0.0,
         "",

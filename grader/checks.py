@@ -17,6 +17,7 @@ from grader.facts import (
     ErrorInfo,
     InspectReport,
     LearnerReport,
+    LoadError,
     ModelFacts,
 )
 from grader.messages import catalogue, text
@@ -57,16 +58,23 @@ class Context:
 
 
 # -- shared pieces --------------------------------------------------------------------------------
-def said(key: str | None, fields: dict[str, str], lang: str) -> str | None:
-    """A job's own words (a limit of the grader's: a `job_*` catalogue key and its fields) in
-    the learner's language; None for no key, another key or fields that do not fit it (the
-    learner's code runs in that job and may hand back anything)."""
-    if not key or not key.startswith("job_") or key not in catalogue(lang):
+def said(key: str | None, fields: dict[str, str], lang: str, prefix: str = "job_") -> str | None:
+    """A job's own words (a catalogue key of that job's, `job_*` for the learner's job and
+    `inspect_*` for the inspector's, and its fields) in the learner's language; None for no key,
+    another key or fields that do not fit it (the learner's code runs in a job and may hand back
+    anything)."""
+    if not key or not key.startswith(prefix) or key not in catalogue(lang):
         return None
     try:
         return text(lang, key, **fields)
     except (KeyError, IndexError, ValueError, AttributeError):
         return None
+
+
+def load_reason(err: LoadError, lang: str) -> str:
+    """Why the inspector could not use what was handed back: its catalogue key in the learner's
+    language (an unknown key or fields that do not fit it: the plain message)."""
+    return said(err.key, err.fields, lang, prefix="inspect_") or err.message
 
 
 def error_message(e: ErrorInfo, lang: str) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from grader import __version__, curves
-from grader.checks import Context, Evidence, call_problem
+from grader.checks import Context, Evidence, call_problem, load_reason
 from grader.course import Course
 from grader.datasets import Split, generate
 from grader.errors import ContentError, LearnError, SandboxError, in_lang
@@ -34,7 +34,6 @@ from grader.facts import (
     FitRun,
     InspectReport,
     LearnerReport,
-    LoadError,
     ModelFacts,
     _name_of,
     loss_of,
@@ -43,7 +42,7 @@ from grader.facts import (
 )
 from grader.kinds import judge
 from grader.kinds.optimizer import steps
-from grader.messages import catalogue, one_of, text
+from grader.messages import one_of, text
 from grader.mistakes import label_kind
 from grader.sandbox import Limits, RunResult, Sandbox
 
@@ -493,7 +492,7 @@ class Grader:
     def reference(self, spec: ExerciseSpec) -> dict[str, Any]:
         """The reference solution's summary, computed once per content and library versions."""
         source = (self.course.exercise_dir(spec.id) / "reference.py").read_bytes()
-        path = self.cache_dir / "reference" / f"{spec.id}-{self._cache_key(spec)}.json"
+        path = self._reference_file(spec, ".json")
         if path.is_file():
             try:
                 self._summaries[spec.id] = dict(json.loads(path.read_text()))
@@ -517,12 +516,18 @@ class Grader:
         self._summaries[spec.id] = summary
         # Beside the summary, never in it: how long the reference took to grade, which orders a
         # batch longest first (grader/batch.py); the summary stays a function of the content.
-        _store(json.dumps({"seconds": round(seconds, 3)}).encode(), path.with_suffix(".cost"))
+        _store(
+            json.dumps({"seconds": round(seconds, 3)}).encode(), self._reference_file(spec, ".cost")
+        )
         return summary
+
+    def _reference_file(self, spec: ExerciseSpec, suffix: str) -> Path:
+        """The reference's summary (.json) or grading time (.cost) in the cache."""
+        return self.cache_dir / "reference" / f"{spec.id}-{self._cache_key(spec)}{suffix}"
 
     def reference_seconds(self, spec: ExerciseSpec) -> float:
         """How long grading the reference took when its summary was computed (0.0: unknown)."""
-        path = self.cache_dir / "reference" / f"{spec.id}-{self._cache_key(spec)}.cost"
+        path = self._reference_file(spec, ".cost")
         try:
             seconds = json.loads(path.read_text())["seconds"]
         except (OSError, ValueError, KeyError, TypeError):
@@ -670,17 +675,6 @@ def _unsupported(entry: str, lang: str) -> str:
     return entry
 
 
-def _load_error(err: LoadError, lang: str) -> str:
-    """Why the returned model could not be loaded: the inspector's catalogue key in the learner's
-    language (an unknown key or fields that do not fit it: the plain message)."""
-    if err.key and err.key.startswith("inspect_") and err.key in catalogue(lang):
-        try:
-            return text(lang, err.key, **err.fields)
-        except (KeyError, IndexError, ValueError):
-            pass
-    return err.message
-
-
 def _copy_export(src: Path, dest: Path) -> None:
     """The SavedModel folder of a subclassed model: regular files only, two levels, size-capped."""
     if not src.is_dir() or src.is_symlink():
@@ -710,14 +704,14 @@ def _distrust(ev: Evidence, lang: str) -> None:
     r.facts = None
     if err is not None and err.kind == "custom":
         export = r.save_errors.get("returned_sm")
-        why = text(lang, "not_exported", error=export) if export else _load_error(err, lang)
+        why = text(lang, "not_exported", error=export) if export else load_reason(err, lang)
         ev.failure = text(lang, "grading_own_class_not_checkable", why=why)
         return
     if err is None and r.compile_mismatch:
         ev.failure = _mismatch_message(r.compile_mismatch, lang)
         return
     saving = r.save_errors.get("returned.keras") or text(lang, "grading_no_model_file")
-    detail = _load_error(err, lang) if err is not None else saving
+    detail = load_reason(err, lang) if err is not None else saving
     ev.failure = text(lang, "grading_model_not_handed_back", detail=detail)
 
 

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.checks import error_message, said
+from grader.checks import error_message, load_reason, said
 from grader.facts import ErrorInfo, LoadError, ValueInfo
-from grader.grading import _load_error
 
 
 def limit(**extra: object) -> ErrorInfo:
@@ -105,7 +104,7 @@ def test_too_large_a_config_in_the_learner_s_language(lang: str, expected: str) 
         key="inspect_config_too_large",
         fields={"size": "6000000", "limit": "5000000"},
     )
-    assert _load_error(err, lang) == expected
+    assert load_reason(err, lang) == expected
 
 
 @pytest.mark.slow
@@ -151,7 +150,7 @@ def test_the_jobs_hand_back_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     with pytest.raises(NotCheckable) as raised:
         exported.compile_config(archive)
     assert raised.value.key == "inspect_config_too_large"
-    said_ja = _load_error(LoadError.model_validate(raised.value.load_error()), "ja")
+    said_ja = load_reason(LoadError.model_validate(raised.value.load_error()), "ja")
     size = zipfile.ZipFile(archive).getinfo("config.json").file_size
     assert (
         said_ja

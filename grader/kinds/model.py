@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from grader.checks import Context, Evidence, call_problem, training_check
+from grader.checks import Context, Evidence, call_problem, load_reason, training_check
 from grader.exercises import CheckParams
-from grader.facts import LoadError, ModelFacts, OwnLossFacts, loss_of, meanings, metrics_of
-from grader.messages import catalogue, one_of, text
+from grader.facts import ModelFacts, OwnLossFacts, loss_of, meanings, metrics_of
+from grader.messages import one_of, text
 from grader.mistakes import activation_note, loss_note, metric_note
 
 Verdict = tuple[bool, str]
@@ -65,7 +65,7 @@ def _own_loss(ev: Evidence, ctx: Context, own: OwnLossFacts) -> Verdict:
     called = (r.own_loss if r else None) or "?"
     if own.error is not None:
         export = r.save_errors.get("loss_sm") if r else None
-        why = text(lang, "not_exported", error=export) if export else _reason(own.error, lang)
+        why = text(lang, "not_exported", error=export) if export else load_reason(own.error, lang)
         return False, text(lang, "model_own_loss_not_checkable", own=called, why=why)
     if own.matched is None:
         use = ctx.expected["loss"][0]
@@ -91,16 +91,6 @@ def _own_loss(ev: Evidence, ctx: Context, own: OwnLossFacts) -> Verdict:
 
 def _number(value: float | None) -> str:
     return "?" if value is None else f"{value:.6g}"
-
-
-def _reason(err: LoadError, lang: str) -> str:
-    """The inspector's reason, as its catalogue key says it (else its plain message)."""
-    if err.key and err.key.startswith("inspect_") and err.key in catalogue(lang):
-        try:
-            return text(lang, err.key, **err.fields)
-        except (KeyError, IndexError, ValueError):
-            pass
-    return err.message
 
 
 def _keras_loss(ev: Evidence, ctx: Context) -> Verdict:
